@@ -1,0 +1,5 @@
+"""Imports every models module so Base.metadata knows all tables (alembic and tests use it)."""
+
+import sar_coord.auth.models
+import sar_coord.cases.models
+import sar_coord.vessels.models  # noqa: F401

@@ -1,0 +1,1 @@
+"""sar-coord: maritime search-and-rescue coordination."""

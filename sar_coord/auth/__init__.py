@@ -1,0 +1,1 @@
+"""Users, organisations, roles, password login and API tokens."""

@@ -1,0 +1,1 @@
+"""Distress cases and their append-only timelines."""

@@ -1,0 +1,1 @@
+"""Shared kit: settings, database, errors, events, geo and time. Imports no feature."""

@@ -1,0 +1,68 @@
+"""Application settings (SAR_ environment variables), one validated object per process."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_JWT_SECRET = "dev-insecure-change-me-0123456789abcdef"
+
+
+class Settings(BaseSettings):
+    """Settings for the API, the embedded database and the jobs; every field maps to SAR_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="SAR_", env_file=None, extra="ignore")
+
+    env: Literal["development", "test", "production"] = Field(
+        "development", description="Deployment environment; production refuses unsafe defaults."
+    )
+    database_url: str | None = Field(
+        None,
+        description="postgresql+asyncpg:// URL of an existing PostgreSQL 15+ with PostGIS 3. "
+        "Unset: `sar-coord up` runs an embedded cluster under SAR_HOME.",
+    )
+    home: Path = Field(Path("./.sar"), description="Directory for the embedded database and keys.")
+    host: str = Field("127.0.0.1", description="Address the API listens on.")
+    port: int = Field(8000, description="TCP port the API listens on.")
+    workers: int = Field(1, ge=1, le=64, description="Number of API worker processes.")
+    jwt_secret: str = Field(DEV_JWT_SECRET, description="HMAC secret for login JWTs (>= 32 chars).")
+    jwt_ttl_min: int = Field(60, ge=1, description="Lifetime of a login JWT, minutes.")
+    ais_sources: str = Field(
+        "", description="Comma-separated AIS source URIs ingested inside `sar-coord up`."
+    )
+    log_signing_key_path: Path | None = Field(
+        None, description="Ed25519 key for transparency-log checkpoints (default SAR_HOME/keys)."
+    )
+    stale_after_s: int = Field(
+        1800, ge=60, description="Vessels silent longer than this are stale (seconds)."
+    )
+    position_retention_days: int = Field(
+        90, ge=1, description="Days of position history kept in daily partitions."
+    )
+    demo: bool = Field(True, description="Run the demo simulator and demo users in `up`.")
+    frontend_dist: Path | None = Field(
+        None, description="Built dashboard assets (default frontend/dist beside the package)."
+    )
+    log_level: str = Field("INFO", description="Python logging level.")
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_defaults(self) -> Settings:
+        if self.env == "production":
+            if self.jwt_secret == DEV_JWT_SECRET or len(self.jwt_secret) < 32:
+                raise ValueError("SAR_JWT_SECRET must be set to a secret of >= 32 chars in production")
+        return self
+
+    @property
+    def signing_key_path(self) -> Path:
+        """Path of the checkpoint signing key file (outside the database)."""
+        return self.log_signing_key_path or (self.home / "keys" / "log_ed25519.key")
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

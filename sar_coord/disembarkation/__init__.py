@@ -1,0 +1,1 @@
+"""Disembarkation records and non-refoulement compliance rules."""

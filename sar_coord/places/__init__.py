@@ -1,0 +1,1 @@
+"""Place-of-safety registry: port gazetteer and designations."""

@@ -1,0 +1,1 @@
+"""Vessel registry, static data, latest positions and position history."""

@@ -1,0 +1,89 @@
+"""Shared fixtures: a migrated PostGIS test database per run, a rolled-back session per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+
+from sar_coord.core import migrate
+from sar_coord.core.db import make_engine
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+AIS_CORPUS = Path(os.environ.get("SAR_AIS_CORPUS", REPO_ROOT.parent / "shared" / "data" / "ais"))
+SERVER_URL = os.environ.get(
+    "SAR_TEST_SERVER_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def _test_db_name() -> str:
+    name = os.environ.get("SAR_TEST_DB", "sar_test")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{name}_{worker}" if worker else name
+
+
+@pytest.fixture(scope="session")
+def ais_corpus() -> Path:
+    """The shared AIS corpus directory; tests that need it skip when it is absent."""
+    if not (AIS_CORPUS / "manifest.json").exists():
+        pytest.skip(f"shared AIS corpus not found at {AIS_CORPUS} (set SAR_AIS_CORPUS)")
+    return AIS_CORPUS
+
+
+@pytest.fixture(scope="session")
+async def db_url() -> AsyncIterator[str]:
+    """URL of a fresh test database with PostGIS, migrated to heads, dropped at the end."""
+    base = SERVER_URL.rsplit("/", 1)[0]
+    name = _test_db_name()
+    url = f"{base}/{name}"
+    admin = await asyncpg.connect(**_admin_dsn())
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    await migrate.prepare(url)
+    yield url
+    admin = await asyncpg.connect(**_admin_dsn())
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+def _admin_dsn() -> dict[str, object]:
+    from sar_coord.core.db import asyncpg_dsn
+
+    return asyncpg_dsn(SERVER_URL)
+
+
+@pytest.fixture(scope="session")
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on the test database."""
+    eng = make_engine(db_url)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection inside an outer transaction that is rolled back after the test."""
+    async with engine.connect() as conn:
+        trans = await conn.begin()
+        yield conn
+        if trans.is_active:
+            await trans.rollback()
+
+
+@pytest.fixture
+async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
+    """An AsyncSession whose commits become savepoints of the rolled-back outer transaction."""
+    sess = AsyncSession(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+    yield sess
+    await sess.close()
