@@ -3,3 +3,4 @@
 import sar_coord.auth.models
 import sar_coord.cases.models
 import sar_coord.vessels.models  # noqa: F401
+import alerts.models  # noqa: F401
