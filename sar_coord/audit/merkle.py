@@ -1,4 +1,4 @@
-"""RFC 9162 Merkle tree: leaf/node hashes, roots, inclusion and consistency proofs (pure, no I/O)."""
+"""RFC 9162 Merkle tree: hashes, roots, inclusion and consistency proofs (pure, no I/O)."""
 
 from __future__ import annotations
 
@@ -120,9 +120,7 @@ def _check_hash(name: str, h: bytes) -> None:
         raise ProofError(f"{name} must be {HASH_SIZE} bytes, got {len(h)}")
 
 
-def root_from_inclusion_proof(
-    index: int, size: int, leaf: bytes, proof: Sequence[bytes]
-) -> bytes:
+def root_from_inclusion_proof(index: int, size: int, leaf: bytes, proof: Sequence[bytes]) -> bytes:
     """Recompute the root from a leaf hash and its audit path (RFC 9162 section 2.1.3.2)."""
     if not 0 <= index < size:
         raise ProofError(f"leaf index {index} out of range for tree size {size}")
@@ -159,7 +157,7 @@ def verify_inclusion(
 def verify_consistency(
     size1: int, size2: int, proof: Sequence[bytes], root1: bytes, root2: bytes
 ) -> None:
-    """Raise ProofError unless tree (size2, root2) extends tree (size1, root1) (RFC 9162 2.1.4.2)."""
+    """Raise ProofError unless tree (size2, root2) extends (size1, root1) (RFC 9162 2.1.4.2)."""
     if not 0 <= size1 <= size2:
         raise ProofError(f"tree size went backwards: {size1} -> {size2}")
     if size1 == size2:

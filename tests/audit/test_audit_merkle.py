@@ -1,4 +1,4 @@
-"""Merkle tree against the RFC 6962 reference vectors (certificate-transparency / transparency-dev)."""
+"""Merkle tree against the RFC 6962 reference vectors (transparency-dev/merkle)."""
 
 from __future__ import annotations
 

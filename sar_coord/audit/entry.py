@@ -1,0 +1,44 @@
+"""Canonical bytes of a transparency-log entry and the JSON export document (pure)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+from typing import Any
+
+ENTRY_VERSION = 1
+EXPORT_FORMAT = "sar-coord-transparency-log/v1"
+
+
+def canonical_json(doc: Any) -> bytes:
+    """Return compact, key-sorted UTF-8 JSON: the same document always gives the same bytes."""
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def encode_entry(index: int, kind: str, logged_at: datetime, payload: dict[str, Any]) -> bytes:
+    """Return the entry bytes for leaf `index`; the index is inside so rows cannot be swapped."""
+    if logged_at.tzinfo is None:
+        raise ValueError("logged_at must be timezone-aware UTC")
+    return canonical_json(
+        {
+            "v": ENTRY_VERSION,
+            "i": index,
+            "kind": kind,
+            "at": logged_at.isoformat(),
+            "payload": payload,
+        }
+    )
+
+
+def decode_entry(raw: bytes) -> dict[str, Any]:
+    """Parse entry bytes back into a dict (raises ValueError on malformed JSON)."""
+    doc = json.loads(raw.decode())
+    if not isinstance(doc, dict):
+        raise ValueError("entry is not a JSON object")
+    return doc
+
+
+def b64(raw: bytes) -> str:
+    """Return standard base64 text."""
+    return base64.b64encode(raw).decode()

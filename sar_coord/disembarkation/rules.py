@@ -1,0 +1,380 @@
+"""Versioned non-refoulement compliance rules (pure): pass, flag or violation, with why."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+RULESET_VERSION = "2026-11.1"
+DEFAULT_MAX_ON_BOARD_H = 72.0
+
+
+class Outcome(StrEnum):
+    """Result of one rule."""
+
+    PASS = "pass"
+    FLAG = "flag"
+    VIOLATION = "violation"
+
+
+class DesignationStatus(StrEnum):
+    """Place-of-safety status of a country or port."""
+
+    DESIGNATED = "designated"
+    NOT_SAFE = "not_safe"
+    UNASSESSED = "unassessed"
+
+
+@dataclass(frozen=True)
+class Designation:
+    """One version of a designation, for a whole country (locode None) or one port; UTC times."""
+
+    id: int
+    country: str
+    locode: str | None
+    status: DesignationStatus
+    legal_basis: str
+    citation: str
+    effective_from: datetime
+    effective_until: datetime | None
+    set_at: datetime
+
+    def in_force_at(self, at: datetime) -> bool:
+        """Return whether this version applies at instant `at` (UTC)."""
+        return self.effective_from <= at and (
+            self.effective_until is None or at < self.effective_until
+        )
+
+    def canonical(self) -> dict[str, object]:
+        """Return a JSON-ready dict with a stable field order for hashing and the log."""
+        return {
+            "id": self.id,
+            "country": self.country,
+            "locode": self.locode,
+            "status": self.status.value,
+            "legal_basis": self.legal_basis,
+            "citation": self.citation,
+            "effective_from": self.effective_from.isoformat(),
+            "effective_until": self.effective_until.isoformat() if self.effective_until else None,
+            "set_at": self.set_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class RegistrySnapshot:
+    """The designations known when evaluating, viewed at one instant (the disembarkation time)."""
+
+    at: datetime
+    designations: tuple[Designation, ...]
+
+    def in_force(self) -> list[Designation]:
+        """Return the versions in force at `at`, sorted by id."""
+        return sorted((d for d in self.designations if d.in_force_at(self.at)), key=lambda d: d.id)
+
+    def status_of(self, country: str, locode: str | None) -> Designation | None:
+        """Return the applicable designation: port beats country; the latest version wins."""
+        live = self.in_force()
+
+        def latest(cands: list[Designation]) -> Designation | None:
+            return max(cands, key=lambda d: (d.effective_from, d.set_at, d.id), default=None)
+
+        if locode:
+            port = latest([d for d in live if d.locode == locode])
+            if port is not None:
+                return port
+        return latest([d for d in live if d.locode is None and d.country == country])
+
+    def digest(self) -> str:
+        """Return hex SHA-256 of the canonical JSON of the versions in force at `at`."""
+        doc = {"at": self.at.isoformat(), "designations": [d.canonical() for d in self.in_force()]}
+        raw = json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
+        return hashlib.sha256(raw).hexdigest()
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """A ship-to-ship transfer of `persons` people within one case (vessel ids as strings)."""
+
+    from_vessel: str
+    to_vessel: str
+    persons: int
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The RCC's place-of-safety assignment: who assigned it, when (UTC), reference."""
+
+    assigned_by: str
+    assigned_at: datetime
+    reference: str
+
+
+@dataclass(frozen=True)
+class DisembarkationFacts:
+    """What the rules look at: the rescue, the chain of transfers and the landing (UTC times)."""
+
+    rescuing_vessel: str
+    persons_rescued: int
+    rescued_at: datetime
+    disembarking_vessel: str
+    port_locode: str | None
+    port_country: str
+    disembarked_at: datetime
+    persons_disembarked: int
+    persons_seeking_asylum: int = 0
+    departure_country: str | None = None
+    assignment: Assignment | None = None
+    transfers: tuple[Transfer, ...] = ()
+    vessel_names: dict[str, str] = field(default_factory=dict)
+
+    def name(self, vessel: str) -> str:
+        """Return a display name for a vessel id."""
+        return self.vessel_names.get(vessel, vessel)
+
+    def place(self) -> str:
+        """Return the port as text."""
+        return f"{self.port_locode or 'unknown port'} ({self.port_country})"
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """One rule's outcome, explanation and the vessels it is attributed to."""
+
+    rule: str
+    outcome: Outcome
+    explanation: str
+    attributed_to: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        """Return a JSON-ready dict."""
+        return {
+            "rule": self.rule,
+            "outcome": self.outcome.value,
+            "explanation": self.explanation,
+            "attributed_to": list(self.attributed_to),
+        }
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """All rule results with the rule-set version and the registry snapshot hash used."""
+
+    ruleset_version: str
+    registry_hash: str
+    results: tuple[RuleResult, ...]
+
+    @property
+    def outcome(self) -> Outcome:
+        """Return the worst outcome across rules."""
+        order = [Outcome.PASS, Outcome.FLAG, Outcome.VIOLATION]
+        return max((r.outcome for r in self.results), key=order.index, default=Outcome.PASS)
+
+
+def _describe(d: Designation | None) -> str:
+    if d is None:
+        return "no designation (unassessed)"
+    where = d.locode or f"country {d.country}"
+    return f"{where} is {d.status.value} since {d.effective_from.date()} ({d.citation})"
+
+
+def rule_a_place_not_safe(f: DisembarkationFacts, reg: RegistrySnapshot) -> RuleResult:
+    """(a) Disembarkation in a place designated not safe is a violation (refoulement risk)."""
+    d = reg.status_of(f.port_country, f.port_locode)
+    if d is not None and d.status is DesignationStatus.NOT_SAFE:
+        return RuleResult(
+            "a_place_not_safe",
+            Outcome.VIOLATION,
+            f"Disembarked at {f.place()}, not a place of safety at {f.disembarked_at.isoformat()}:"
+            f" {_describe(d)}; legal basis: {d.legal_basis}. Refoulement risk.",
+            (f.disembarking_vessel,),
+        )
+    return RuleResult(
+        "a_place_not_safe",
+        Outcome.PASS,
+        f"{f.place()}: {_describe(d)}.",
+    )
+
+
+def rule_b_departure_country(f: DisembarkationFacts, reg: RegistrySnapshot) -> RuleResult:
+    """(b) Disembarking in the departure country while anyone seeks asylum is flagged."""
+    if f.persons_seeking_asylum > 0 and f.departure_country == f.port_country:
+        return RuleResult(
+            "b_departure_country_asylum",
+            Outcome.FLAG,
+            f"{f.persons_seeking_asylum} person(s) said they seek asylum and were disembarked in"
+            f" {f.port_country}, the country the boat departed from.",
+            (f.disembarking_vessel,),
+        )
+    if f.persons_seeking_asylum > 0 and f.departure_country is None:
+        return RuleResult(
+            "b_departure_country_asylum",
+            Outcome.FLAG,
+            f"{f.persons_seeking_asylum} person(s) seek asylum but the departure country was not"
+            " recorded, so return to it cannot be excluded.",
+            (f.disembarking_vessel,),
+        )
+    return RuleResult(
+        "b_departure_country_asylum",
+        Outcome.PASS,
+        f"Asylum seekers: {f.persons_seeking_asylum}; departure country"
+        f" {f.departure_country or 'not recorded'}; port country {f.port_country}.",
+    )
+
+
+def rule_c_assignment(f: DisembarkationFacts, reg: RegistrySnapshot) -> RuleResult:
+    """(c) A disembarkation without an RCC place-of-safety assignment is flagged."""
+    a = f.assignment
+    if a is None:
+        return RuleResult(
+            "c_rcc_assignment",
+            Outcome.FLAG,
+            "No place-of-safety assignment by an RCC was recorded"
+            " (MSC.167(78) 6.7, SAR Convention).",
+            (f.disembarking_vessel,),
+        )
+    return RuleResult(
+        "c_rcc_assignment",
+        Outcome.PASS,
+        f"Assigned by {a.assigned_by} at {a.assigned_at.isoformat()}, reference {a.reference}.",
+    )
+
+
+def vessel_balances(f: DisembarkationFacts) -> dict[str, int]:
+    """Return persons held per vessel after rescue and all transfers (before disembarkation)."""
+    bal: dict[str, int] = {f.rescuing_vessel: f.persons_rescued}
+    for t in f.transfers:
+        bal[t.from_vessel] = bal.get(t.from_vessel, 0) - t.persons
+        bal[t.to_vessel] = bal.get(t.to_vessel, 0) + t.persons
+    bal.setdefault(f.disembarking_vessel, 0)
+    return bal
+
+
+def rule_d_headcount(f: DisembarkationFacts, reg: RegistrySnapshot) -> RuleResult:
+    """(d) rescued - transferred elsewhere - disembarked must be zero, or people are missing."""
+    bal = vessel_balances(f)
+    negative = sorted(v for v, n in bal.items() if n < 0)
+    elsewhere = sum(n for v, n in bal.items() if v != f.disembarking_vessel and n > 0)
+    missing = f.persons_rescued - elsewhere - f.persons_disembarked
+    if negative:
+        return RuleResult(
+            "d_headcount",
+            Outcome.FLAG,
+            "Transfers hand on more people than the vessel held: "
+            + ", ".join(f"{f.name(v)} ({bal[v]})" for v in negative),
+            tuple(negative),
+        )
+    if missing != 0:
+        word = "unaccounted for" if missing > 0 else "more disembarked than rescued"
+        return RuleResult(
+            "d_headcount",
+            Outcome.FLAG,
+            f"Rescued {f.persons_rescued} - transferred elsewhere {elsewhere} - disembarked"
+            f" {f.persons_disembarked} = {missing}: {abs(missing)} person(s) {word}.",
+            (f.disembarking_vessel,),
+        )
+    return RuleResult(
+        "d_headcount",
+        Outcome.PASS,
+        f"Rescued {f.persons_rescued} - transferred elsewhere {elsewhere} - disembarked"
+        f" {f.persons_disembarked} = 0.",
+    )
+
+
+def make_rule_e(
+    max_on_board_h: float,
+) -> Callable[[DisembarkationFacts, RegistrySnapshot], RuleResult]:
+    """Return rule (e) with the given limit in hours from rescue to disembarkation."""
+
+    def rule_e_time_on_board(f: DisembarkationFacts, reg: RegistrySnapshot) -> RuleResult:
+        """(e) A ship is only a temporary place of safety (MSC.167(78) 6.13)."""
+        elapsed = f.disembarked_at - f.rescued_at
+        hours = elapsed / timedelta(hours=1)
+        if elapsed < timedelta(0):
+            return RuleResult(
+                "e_time_on_board",
+                Outcome.FLAG,
+                f"Disembarkation time is {-hours:.1f} h before the rescue time: check the record.",
+                (f.disembarking_vessel,),
+            )
+        if hours > max_on_board_h:
+            return RuleResult(
+                "e_time_on_board",
+                Outcome.FLAG,
+                f"{hours:.1f} h from rescue to disembarkation, over the {max_on_board_h:g} h limit;"
+                " the assisting ship is only a temporary place of safety (MSC.167(78) 6.13).",
+                (f.disembarking_vessel,),
+            )
+        return RuleResult(
+            "e_time_on_board",
+            Outcome.PASS,
+            f"{hours:.1f} h from rescue to disembarkation (limit {max_on_board_h:g} h).",
+        )
+
+    return rule_e_time_on_board
+
+
+def handover_chain(f: DisembarkationFacts) -> list[Transfer]:
+    """Return transfers whose people can reach the disembarking vessel, nearest first."""
+    chain: list[Transfer] = []
+    frontier = [f.disembarking_vessel]
+    seen = {f.disembarking_vessel}
+    while frontier:
+        target = frontier.pop(0)
+        for t in f.transfers:
+            if t.to_vessel == target and t.persons > 0 and t not in chain:
+                chain.append(t)
+                if t.from_vessel not in seen:
+                    seen.add(t.from_vessel)
+                    frontier.append(t.from_vessel)
+    return chain
+
+
+def rule_f_handover(f: DisembarkationFacts, reg: RegistrySnapshot) -> RuleResult:
+    """(f) Handing people to a vessel that lands them in a place not safe: chain violation."""
+    d = reg.status_of(f.port_country, f.port_locode)
+    chain = handover_chain(f)
+    if not chain:
+        return RuleResult("f_handover_chain", Outcome.PASS, "No ship-to-ship handover.")
+    if d is None or d.status is not DesignationStatus.NOT_SAFE:
+        return RuleResult(
+            "f_handover_chain",
+            Outcome.PASS,
+            f"{len(chain)} handover(s); the receiving vessel landed them at {f.place()},"
+            " not designated unsafe.",
+        )
+    steps = "; ".join(
+        f"{f.name(t.from_vessel)} handed {t.persons} to {f.name(t.to_vessel)}" for t in chain
+    )
+    attributed = tuple(dict.fromkeys([t.from_vessel for t in chain] + [f.disembarking_vessel]))
+    return RuleResult(
+        "f_handover_chain",
+        Outcome.VIOLATION,
+        f"{steps}; {f.name(f.disembarking_vessel)} disembarked them at {f.place()}, not a place"
+        f" of safety ({d.citation}). Each vessel in the chain shares responsibility.",
+        attributed,
+    )
+
+
+def evaluate(
+    facts: DisembarkationFacts,
+    registry: RegistrySnapshot,
+    *,
+    max_on_board_h: float = DEFAULT_MAX_ON_BOARD_H,
+) -> Evaluation:
+    """Run every rule of RULESET_VERSION against facts and the registry as it stood then."""
+    rules: Sequence[Callable[[DisembarkationFacts, RegistrySnapshot], RuleResult]] = (
+        rule_a_place_not_safe,
+        rule_b_departure_country,
+        rule_c_assignment,
+        rule_d_headcount,
+        make_rule_e(max_on_board_h),
+        rule_f_handover,
+    )
+    return Evaluation(
+        RULESET_VERSION, registry.digest(), tuple(rule(facts, registry) for rule in rules)
+    )
