@@ -1,0 +1,1 @@
+"""AIS ingest pipeline: sources, framing, decoding, track state, persistence."""

@@ -1,0 +1,271 @@
+"""Decode assembled AIS payloads into typed reports; the only module importing pyais."""
+
+from __future__ import annotations
+
+from base64 import b64decode
+from datetime import UTC, datetime
+from typing import Any
+
+from pyais.bit_vector import bit_vector
+from pyais.messages import MSG_CLASS
+
+from ais_ingest.reports import (
+    AidToNavigationReport,
+    BaseStationReport,
+    OtherMessage,
+    PositionReport,
+    Report,
+    SafetyBroadcast,
+    StaticReport,
+)
+
+_B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_ARMOR = bytes(
+    _B64_ALPHABET[(c - 56 if c - 48 > 40 else c - 48) if 48 <= c <= 119 else 0] for c in range(256)
+)
+_DECODED_TYPES = frozenset({1, 2, 3, 4, 5, 9, 14, 18, 19, 21, 24, 27})
+
+
+class DecodeError(Exception):
+    """The payload cannot be decoded into a report."""
+
+    def __init__(self, reason: str) -> None:
+        """Carry a short machine-readable `reason` used as the reject counter label."""
+        super().__init__(reason)
+        self.reason = reason
+
+
+_PLACEHOLDER_MMSI = frozenset(
+    {123456789, 987654321, 1193046} | {int(str(d) * 9) for d in range(1, 10)}
+)
+
+
+def valid_mmsi(mmsi: int) -> bool:
+    """Accept 7-9 significant digits (00MIDxxxx coast stations up to 9-digit ship ids),
+    rejecting placeholders (123456789, 111111111, ...). Non-ITU-conforming but plausible ids
+    are kept: real vessels with misconfigured transponders still matter for SAR."""
+    return 1_000_000 <= mmsi <= 999_999_999 and mmsi not in _PLACEHOLDER_MMSI
+
+
+def _lat_lon(iv: int) -> float:
+    # Same integer rounding as pyais: round(iv / 600000, 6) computed exactly.
+    return ((10 * iv + 3) // 6) / 1e6
+
+
+def _fast_position(payload: bytes, received_ts_s: float) -> PositionReport | None:
+    """Hand-written decoder for 168-bit types 1, 2, 3 and 18 (fill 0); None if not applicable."""
+    v = int.from_bytes(b64decode(payload.translate(_ARMOR)), "big")
+    msg_type = v >> 162
+    mmsi = (v >> 130) & 0x3FFFFFFF
+    if msg_type <= 3:
+        status: int | None = (v >> 126) & 15
+        sog = (v >> 108) & 1023
+        lx = (v >> 79) & 0xFFFFFFF
+        ly = (v >> 52) & 0x7FFFFFF
+        cog = (v >> 40) & 4095
+        hdg = (v >> 31) & 511
+    elif msg_type == 18:
+        status = None
+        sog = (v >> 112) & 1023
+        lx = (v >> 83) & 0xFFFFFFF
+        ly = (v >> 56) & 0x7FFFFFF
+        cog = (v >> 44) & 4095
+        hdg = (v >> 35) & 511
+    else:
+        return None
+    if lx & 0x8000000:
+        lx -= 0x10000000
+    if ly & 0x4000000:
+        ly -= 0x8000000
+    if (
+        lx == 108600000
+        or ly == 54600000
+        or not (-108000000 <= lx <= 108000000 and -54000000 <= ly <= 54000000)
+    ):
+        lat: float | None = None
+        lon: float | None = None
+    else:
+        lat = _lat_lon(ly)
+        lon = _lat_lon(lx)
+    return PositionReport(
+        mmsi,
+        msg_type,
+        received_ts_s,
+        lat,
+        lon,
+        None if sog >= 1023 else sog / 10.0,
+        None if cog >= 3600 else cog / 10.0,
+        None if hdg >= 360 else hdg,
+        status,
+    )
+
+
+def _valid_position(lat: Any, lon: Any) -> tuple[float | None, float | None]:
+    if lat is None or lon is None:
+        return None, None
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+        return None, None
+    return float(lat), float(lon)
+
+
+def _text(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    s = value.replace("@", " ").strip()
+    return s or None
+
+
+def _dims(msg: Any) -> tuple[float | None, float | None]:
+    bow, stern = getattr(msg, "to_bow", None), getattr(msg, "to_stern", None)
+    port, stbd = getattr(msg, "to_port", None), getattr(msg, "to_starboard", None)
+    length = float(bow + stern) if bow is not None and stern is not None and bow + stern else None
+    beam = float(port + stbd) if port is not None and stbd is not None and port + stbd else None
+    return length, beam
+
+
+def _slow_position(msg: Any, msg_type: int, ts: float) -> PositionReport:
+    lat, lon = _valid_position(msg.lat, msg.lon)
+    sog_raw, cog_raw = msg.speed, msg.course
+    heading = getattr(msg, "heading", None)
+    status = getattr(msg, "status", None)
+    if msg_type == 27:
+        sog = None if sog_raw is None or sog_raw >= 63 else float(sog_raw)
+        cog = None if cog_raw is None or cog_raw >= 360 else float(cog_raw)
+        if lat is not None and (msg.lat == 91.0 or msg.lon == 181.0):
+            lat = lon = None
+    elif msg_type == 9:
+        sog = None if sog_raw is None or sog_raw >= 1023 else float(sog_raw)
+        cog = None if cog_raw is None or cog_raw >= 360 else float(cog_raw)
+    else:
+        sog = None if sog_raw is None or sog_raw >= 102.3 else float(sog_raw)
+        cog = None if cog_raw is None or cog_raw >= 360 else float(cog_raw)
+    hdg = None if heading is None or heading >= 360 else int(heading)
+    return PositionReport(
+        int(msg.mmsi),
+        msg_type,
+        ts,
+        lat,
+        lon,
+        sog,
+        cog,
+        hdg,
+        None if status is None else int(status),
+    )
+
+
+def _static(msg: Any, msg_type: int, ts: float) -> StaticReport:
+    length, beam = _dims(msg)
+    rep = StaticReport(int(msg.mmsi), msg_type, ts)
+    ship_type = getattr(msg, "ship_type", None)
+    rep.ship_type = int(ship_type) if ship_type else None
+    if msg_type == 5:
+        rep.name = _text(msg.shipname)
+        rep.call_sign = _text(msg.callsign)
+        rep.imo = int(msg.imo) if msg.imo else None
+        rep.length_m, rep.beam_m = length, beam
+        rep.draught_m = float(msg.draught) if msg.draught else None
+        rep.destination = _text(msg.destination)
+        if msg.month and msg.day:
+            rep.eta = f"{msg.month:02d}-{msg.day:02d}T{msg.hour or 0:02d}:{msg.minute or 0:02d}Z"
+    elif msg_type == 19:
+        rep.name = _text(msg.shipname)
+        rep.length_m, rep.beam_m = length, beam
+    else:
+        partno = getattr(msg, "partno", None)
+        if partno == 0:
+            rep.part = "A"
+            rep.name = _text(msg.shipname)
+        elif partno == 1:
+            rep.part = "B"
+            rep.call_sign = _text(msg.callsign)
+            rep.length_m, rep.beam_m = length, beam
+        else:
+            raise DecodeError("bad_type24_part")
+    return rep
+
+
+def decode_pyais(payload: bytes, fill: int, received_ts_s: float) -> Any:
+    """Decode a payload with pyais's reference decoder, returning its message object."""
+    bv = bit_vector(payload, fill)
+    if len(bv) < 38:
+        raise DecodeError("truncated")
+    cls = MSG_CLASS.get(bv.get_num(0, 6))
+    if cls is None:
+        raise DecodeError("unknown_type")
+    return cls.from_vector(bv)
+
+
+def decode_reference(payload: bytes, fill: int, received_ts_s: float) -> list[Report]:
+    """Decode with pyais only (no fast path); returns reports (static type 19 yields two)."""
+    msg = decode_pyais(payload, fill, received_ts_s)
+    return _convert(msg, received_ts_s)
+
+
+def _convert(msg: Any, ts: float) -> list[Report]:
+    msg_type = int(msg.msg_type)
+    mmsi = msg.mmsi
+    if mmsi is None:
+        raise DecodeError("truncated")
+    if msg_type in (1, 2, 3, 18, 27, 9):
+        if msg.lat is None or msg.lon is None:
+            raise DecodeError("truncated")
+        return [_slow_position(msg, msg_type, ts)]
+    if msg_type == 19:
+        if msg.lat is None:
+            raise DecodeError("truncated")
+        return [_slow_position(msg, msg_type, ts), _static(msg, msg_type, ts)]
+    if msg_type in (5, 24):
+        return [_static(msg, msg_type, ts)]
+    if msg_type == 4:
+        lat, lon = _valid_position(msg.lat, msg.lon)
+        try:
+            st: datetime | None = datetime(
+                msg.year, msg.month, msg.day, msg.hour, msg.minute, msg.second, tzinfo=UTC
+            )
+        except (TypeError, ValueError):
+            st = None
+        return [BaseStationReport(int(mmsi), 4, ts, lat, lon, st)]
+    if msg_type == 21:
+        lat, lon = _valid_position(msg.lat, msg.lon)
+        return [
+            AidToNavigationReport(
+                int(mmsi),
+                21,
+                ts,
+                _text(msg.name) or "",
+                int(msg.aid_type or 0),
+                lat,
+                lon,
+                bool(msg.virtual_aid),
+            )
+        ]
+    if msg_type == 14:
+        return [SafetyBroadcast(int(mmsi), 14, ts, _text(msg.text) or "")]
+    return [OtherMessage(int(mmsi), msg_type, ts)]
+
+
+def decode_message(payload: bytes, fill: int, received_ts_s: float) -> list[Report]:
+    """Decode one assembled payload to reports; raises DecodeError (never anything else)."""
+    try:
+        if fill == 0 and len(payload) == 28:
+            rep = _fast_position(payload, received_ts_s)
+            if rep is not None:
+                if not valid_mmsi(rep.mmsi):
+                    raise DecodeError("invalid_mmsi")
+                return [rep]
+        if len(payload) >= 7:
+            head = int.from_bytes(b64decode(payload[:8].ljust(8, b"0").translate(_ARMOR)), "big")
+            msg_type = head >> 42
+            if msg_type not in _DECODED_TYPES:
+                mmsi = (head >> 10) & 0x3FFFFFFF
+                if not valid_mmsi(mmsi):
+                    raise DecodeError("invalid_mmsi")
+                return [OtherMessage(mmsi, msg_type, received_ts_s)]
+        reports = decode_reference(payload, fill, received_ts_s)
+    except DecodeError:
+        raise
+    except Exception as exc:
+        raise DecodeError("decode_error") from exc
+    if not valid_mmsi(reports[0].mmsi):
+        raise DecodeError("invalid_mmsi")
+    return reports

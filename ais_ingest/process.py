@@ -1,0 +1,152 @@
+"""Turn assembled messages into batch rows: decode, validate, track, coalesce (I/O-free)."""
+
+from __future__ import annotations
+
+import struct
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ais_ingest.decode import DecodeError, decode_message
+from ais_ingest.framing import Message
+from ais_ingest.reports import (
+    TRANSPONDER_BY_TYPE,
+    DistressSignal,
+    PositionReport,
+    SafetyBroadcast,
+    StaticReport,
+)
+from ais_ingest.stats import IngestStats
+from ais_ingest.track import TrackStore, VesselTrack
+
+_EWKB_POINT = struct.Struct("<BIIdd")
+_EWKB_PREFIX = (1, 0x20000001, 4326)
+
+# vessel_position row: mmsi, received_at (Unix s), EWKB, sog, cog, heading, status, type, suspect
+PositionRow = tuple[
+    int, float, bytes, float | None, float | None, int | None, int | None, int, bool
+]
+
+
+@dataclass
+class Batch:
+    """Rows of one database transaction plus the input lines they account for."""
+
+    positions: list[PositionRow] = field(default_factory=list)
+    latest: dict[int, PositionReport] = field(default_factory=dict)
+    vessels: dict[int, VesselTrack] = field(default_factory=dict)
+    static_mmsis: set[int] = field(default_factory=set)
+    distress: list[DistressSignal] = field(default_factory=list)
+    days: set[int] = field(default_factory=set)
+    lines: int = 0
+    messages: int = 0
+    created_s: float = field(default_factory=time.monotonic)
+    max_received_ts_s: float = 0.0
+
+    def __len__(self) -> int:
+        """Number of messages in the batch."""
+        return self.messages
+
+
+class Processor:
+    """Decode + track + batch; every message ends in the batch or in a reject counter."""
+
+    def __init__(
+        self,
+        stats: IngestStats,
+        tracks: TrackStore | None = None,
+        on_distress: Callable[[DistressSignal], None] | None = None,
+    ) -> None:
+        """Count into `stats`; keep vessel state in `tracks`."""
+        self.stats = stats
+        self.tracks = tracks if tracks is not None else TrackStore()
+        self.on_distress = on_distress
+        self.batch = Batch()
+
+    def take_batch(self) -> Batch:
+        """Hand over the current batch and start a new one."""
+        batch, self.batch = self.batch, Batch()
+        return batch
+
+    def handle(self, msg: Message) -> None:
+        """Process one assembled message (payload, fill, ts, nlines, raw); never raises."""
+        stats = self.stats
+        stats.messages += 1
+        nlines = msg[3]
+        try:
+            reports = decode_message(msg[0], msg[1], msg[2])
+        except DecodeError as exc:
+            stats.reject(exc.reason, msg[4], nlines)
+            return
+        try:
+            stored = False
+            batch = self.batch
+            tracks = self.tracks
+            for rep in reports:
+                if type(rep) is PositionReport:
+                    stored = self._position(rep, batch, tracks) or stored
+                elif type(rep) is StaticReport:
+                    if tracks.apply_static(rep):
+                        batch.static_mmsis.add(rep.mmsi)
+                    batch.vessels[rep.mmsi] = tracks.tracks[rep.mmsi]
+                    stored = True
+                elif type(rep) is SafetyBroadcast:
+                    signal = tracks.apply_safety(rep)
+                    if signal is not None:
+                        self._signal(signal, batch)
+                        batch.vessels[rep.mmsi] = tracks.tracks[rep.mmsi]
+                        stored = True
+        except Exception:  # defensive: one odd message must not stop the pipeline
+            stats.reject("internal_error", msg[4], nlines)
+            return
+        if stored:
+            batch.lines += nlines
+            batch.messages += 1
+            stats.buffered_pending += nlines
+        elif reports and type(reports[0]) is PositionReport:
+            stats.reject("no_position", msg[4], nlines)
+        else:
+            stats.reject("unstored_type", msg[4], nlines)
+
+    def _signal(self, signal: DistressSignal, batch: Batch) -> None:
+        batch.distress.append(signal)
+        self.stats.distress_signals += 1
+        if self.on_distress is not None:
+            self.on_distress(signal)
+
+    def _position(self, rep: PositionReport, batch: Batch, tracks: TrackStore) -> bool:
+        newest, signal = tracks.apply_position(rep)
+        if signal is not None:
+            self._signal(signal, batch)
+        mmsi = rep.mmsi
+        batch.vessels[mmsi] = tracks.tracks[mmsi]
+        lat = rep.lat_deg
+        if lat is None:
+            return signal is not None
+        ts = rep.received_ts_s
+        if rep.suspect:
+            self.stats.suspect_positions += 1
+        batch.positions.append(
+            (
+                mmsi,
+                ts,
+                _EWKB_POINT.pack(1, 0x20000001, 4326, rep.lon_deg, lat),
+                rep.sog_kn,
+                rep.cog_deg,
+                rep.heading_deg,
+                rep.nav_status,
+                rep.msg_type,
+                rep.suspect,
+            )
+        )
+        batch.days.add(int(ts // 86400))
+        if ts > batch.max_received_ts_s:
+            batch.max_received_ts_s = ts
+        if newest:
+            batch.latest[mmsi] = rep
+        return True
+
+
+def transponder(msg_type: int) -> str | None:
+    """AIS transponder kind ('A', 'B', 'SAR', 'LR') implied by a message type."""
+    return TRANSPONDER_BY_TYPE.get(msg_type)
