@@ -1,0 +1,422 @@
+"""Alert services: issue, update, cancel, answer; they only flush (NOTIFY rides on commit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from alerts import repository
+from alerts.config import AlertsSettings, get_alerts_settings
+from alerts.exceptions import (
+    AlertCancelled,
+    AlertNotFound,
+    CaseNotFound,
+    InvalidAlert,
+    NotAlerted,
+)
+from alerts.models import Alert, AlertRecipient, ShipAnswer, ShipDelivery
+from alerts.schemas import AlertCreate, AlertUpdate, AnswerBody
+from sar_coord.cases.models import CaseEvent, DistressCase
+from sar_coord.core import events
+from sar_coord.core.time import utcnow
+
+# A NOTIFY listing this many MMSIs stays well under PostgreSQL's 8 kB payload limit.
+NOTIFY_MMSI_LIMIT = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts: a display name and the user id (None for the system)."""
+
+    name: str
+    user_id: int | None = None
+
+
+SYSTEM = Actor("system")
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat().replace("+00:00", "Z") if at is not None else None
+
+
+async def _datum(session: AsyncSession, case_id: int) -> dict[str, float]:
+    row = (
+        await session.execute(
+            select(
+                func.ST_Y(func.ST_GeomFromWKB(func.ST_AsBinary(DistressCase.datum))),
+                func.ST_X(func.ST_GeomFromWKB(func.ST_AsBinary(DistressCase.datum))),
+            ).where(DistressCase.id == case_id)
+        )
+    ).one()
+    return {"lat": float(row[0]), "lon": float(row[1])}
+
+
+def _case_payload(case: DistressCase, datum: dict[str, float]) -> dict[str, Any]:
+    return {
+        "case_id": case.id,
+        "case_reference": case.reference,
+        "datum": datum,
+        "datum_at": _iso(case.datum_at),
+        "datum_uncertainty_nm": case.datum_uncertainty_nm,
+        "persons_on_board": case.persons_on_board,
+        "boat_type": case.boat_type,
+        "boat_colour": case.boat_colour,
+        "people_in_water": case.people_in_water,
+        "medical_emergencies": case.medical_emergencies,
+        "drift_speed_kn": case.drift_speed_kn,
+        "drift_toward_deg": case.drift_toward_deg,
+        "responsible_rcc": case.responsible_rcc,
+    }
+
+
+async def _alert_payload(session: AsyncSession, alert: Alert, case: DistressCase) -> dict[str, Any]:
+    return {
+        "alert_id": alert.id,
+        "kind": alert.kind,
+        "status": alert.status,
+        "radius_nm": alert.radius_nm,
+        "message": alert.message,
+        "issued_at": _iso(alert.issued_at),
+        "updated_at": _iso(alert.updated_at),
+        **_case_payload(case, await _datum(session, case.id)),
+    }
+
+
+async def _get_case(session: AsyncSession, case_id: int) -> DistressCase:
+    case = await session.get(DistressCase, case_id)
+    if case is None:
+        raise CaseNotFound(f"case {case_id} not found")
+    return case
+
+
+async def get_alert(session: AsyncSession, alert_id: int, *, lock: bool = False) -> Alert:
+    """The alert or AlertNotFound (optionally locked FOR UPDATE)."""
+    stmt = select(Alert).where(Alert.id == alert_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    alert = (await session.execute(stmt)).scalar_one_or_none()
+    if alert is None:
+        raise AlertNotFound(f"alert {alert_id} not found")
+    return alert
+
+
+async def _add_event(
+    session: AsyncSession,
+    *,
+    case_id: int,
+    actor: Actor,
+    kind: str,
+    data: dict[str, Any],
+    at: datetime,
+) -> CaseEvent:
+    event = CaseEvent(
+        case_id=case_id, actor=actor.name, actor_user_id=actor.user_id, kind=kind, data=data, at=at
+    )
+    session.add(event)
+    await session.flush()
+    await events.notify(session, events.CASES, {"case_id": case_id, "event_id": event.id})
+    return event
+
+
+async def _notify_deliveries(session: AsyncSession, alert_id: int, mmsis: list[int]) -> None:
+    if not mmsis:
+        return
+    payload: dict[str, Any] = {"alert_id": alert_id}
+    if len(mmsis) <= NOTIFY_MMSI_LIMIT:
+        payload["mmsis"] = sorted(mmsis)
+    else:
+        payload["all"] = True
+    await events.notify(session, events.ALERTS, payload)
+
+
+async def _resolve_and_deliver(
+    session: AsyncSession,
+    *,
+    alert: Alert,
+    case: DistressCase,
+    candidates: dict[int, float | None],
+    now: datetime,
+    settings: AlertsSettings,
+) -> list[int]:
+    """Record recipients not yet on the alert and deliver it to the registered ones."""
+    known = set(
+        (
+            await session.execute(
+                select(AlertRecipient.mmsi).where(AlertRecipient.alert_id == alert.id)
+            )
+        ).scalars()
+    )
+    fresh = {m: d for m, d in candidates.items() if m not in known}
+    seen_after = now - timedelta(seconds=settings.presence_ttl_s)
+    deliver: list[int] = []
+    for st in await repository.standings(session, mmsis=fresh, seen_after=seen_after):
+        if not st.registered:
+            reachable, reason = False, "not registered"
+        elif not st.has_account:
+            reachable, reason = False, "no ship account"
+        elif not st.connected:
+            reachable, reason = False, "not connected"
+        else:
+            reachable, reason = True, None
+        if st.registered:
+            deliver.append(st.mmsi)
+        session.add(
+            AlertRecipient(
+                alert_id=alert.id,
+                mmsi=st.mmsi,
+                reachable=reachable,
+                reason=reason,
+                distance_nm=st.distance_nm,
+                resolved_at=now,
+            )
+        )
+    await session.flush()
+    await repository.insert_deliveries(
+        session,
+        alert_id=alert.id,
+        kind="alert",
+        mmsis=deliver,
+        payload=await _alert_payload(session, alert, case),
+        now=now,
+    )
+    return deliver
+
+
+async def issue_alert(
+    session: AsyncSession,
+    body: AlertCreate,
+    *,
+    actor: Actor,
+    settings: AlertsSettings | None = None,
+) -> Alert:
+    """Issue a targeted or area alert; recipients and per-ship deliveries are written with it."""
+    settings = settings or get_alerts_settings()
+    if body.kind == "area" and body.radius_nm is None:
+        raise InvalidAlert("an area alert needs radius_nm")
+    if body.kind == "targeted" and not body.mmsis:
+        raise InvalidAlert("a targeted alert needs mmsis")
+    case = await _get_case(session, body.case_id)
+    now = utcnow()
+    alert = Alert(
+        case_id=case.id,
+        kind=body.kind,
+        radius_nm=body.radius_nm,
+        message=body.message,
+        status="active",
+        issued_by=actor.name,
+        issued_by_user_id=actor.user_id,
+        issued_at=now,
+        updated_at=now,
+        escalation_due_at=now + timedelta(seconds=settings.escalate_after_s),
+        escalations=0,
+    )
+    session.add(alert)
+    await session.flush()
+    if body.kind == "area":
+        assert body.radius_nm is not None
+        candidates = await repository.area_candidates(
+            session, case_id=case.id, radius_nm=body.radius_nm
+        )
+    else:
+        candidates = await repository.distances(session, case_id=case.id, mmsis=body.mmsis)
+    delivered = await _resolve_and_deliver(
+        session, alert=alert, case=case, candidates=candidates, now=now, settings=settings
+    )
+    await _add_event(
+        session,
+        case_id=case.id,
+        actor=actor,
+        kind="alert_issued",
+        data={
+            "alert_id": alert.id,
+            "kind": alert.kind,
+            "radius_nm": alert.radius_nm,
+            "recipients": len(candidates),
+            "delivered": len(delivered),
+        },
+        at=now,
+    )
+    await _notify_deliveries(session, alert.id, delivered)
+    return alert
+
+
+async def _deliverable(session: AsyncSession, alert_id: int) -> list[int]:
+    rows = await session.execute(
+        select(ShipDelivery.mmsi).where(ShipDelivery.alert_id == alert_id).distinct()
+    )
+    return [int(m) for m in rows.scalars()]
+
+
+async def update_alert(
+    session: AsyncSession,
+    alert_id: int,
+    body: AlertUpdate,
+    *,
+    actor: Actor,
+    settings: AlertsSettings | None = None,
+) -> Alert:
+    """Change the text or widen the radius: recipients get an update, new ones the alert."""
+    settings = settings or get_alerts_settings()
+    alert = await get_alert(session, alert_id, lock=True)
+    if alert.status == "cancelled":
+        raise AlertCancelled(f"alert {alert_id} is cancelled")
+    if body.radius_nm is not None and alert.kind != "area":
+        raise InvalidAlert("only area alerts have a radius")
+    case = await _get_case(session, alert.case_id)
+    now = utcnow()
+    if body.message is not None:
+        alert.message = body.message
+    alert.status = "updated"
+    alert.updated_at = now
+    existing = await _deliverable(session, alert.id)
+    await repository.insert_deliveries(
+        session,
+        alert_id=alert.id,
+        kind="update",
+        mmsis=existing,
+        payload=await _alert_payload(session, alert, case),
+        now=now,
+    )
+    added: list[int] = []
+    if body.radius_nm is not None and (alert.radius_nm or 0) < body.radius_nm:
+        alert.radius_nm = body.radius_nm
+        candidates = await repository.area_candidates(
+            session, case_id=case.id, radius_nm=body.radius_nm
+        )
+        added = await _resolve_and_deliver(
+            session, alert=alert, case=case, candidates=candidates, now=now, settings=settings
+        )
+    await session.flush()
+    await _add_event(
+        session,
+        case_id=case.id,
+        actor=actor,
+        kind="alert_updated",
+        data={"alert_id": alert.id, "radius_nm": alert.radius_nm, "added": len(added)},
+        at=now,
+    )
+    await _notify_deliveries(session, alert.id, existing + added)
+    return alert
+
+
+async def cancel_alert(session: AsyncSession, alert_id: int, *, reason: str, actor: Actor) -> Alert:
+    """Cancel an alert; every ship it was delivered to gets a cancellation."""
+    alert = await get_alert(session, alert_id, lock=True)
+    if alert.status == "cancelled":
+        return alert
+    now = utcnow()
+    alert.status = "cancelled"
+    alert.cancelled_at = now
+    alert.updated_at = now
+    alert.escalation_due_at = None
+    existing = await _deliverable(session, alert.id)
+    await repository.insert_deliveries(
+        session,
+        alert_id=alert.id,
+        kind="cancel",
+        mmsis=existing,
+        payload={"alert_id": alert.id, "case_id": alert.case_id, "reason": reason},
+        now=now,
+    )
+    await session.flush()
+    await _add_event(
+        session,
+        case_id=alert.case_id,
+        actor=actor,
+        kind="alert_cancelled",
+        data={"alert_id": alert.id, "reason": reason},
+        at=now,
+    )
+    await _notify_deliveries(session, alert.id, existing)
+    return alert
+
+
+async def was_alerted(session: AsyncSession, *, alert_id: int, mmsi: int) -> bool:
+    """True when the alert was delivered to this vessel."""
+    stmt = select(exists().where(ShipDelivery.alert_id == alert_id, ShipDelivery.mmsi == mmsi))
+    return bool((await session.execute(stmt)).scalar())
+
+
+async def record_answer(
+    session: AsyncSession,
+    *,
+    alert_id: int,
+    mmsi: int,
+    body: AnswerBody,
+    user_id: int | None,
+) -> tuple[ShipAnswer, bool]:
+    """Record a ship's answer as a case event; a repeated client_msg_id returns the first one."""
+    prior = await _find_answer(session, mmsi=mmsi, client_msg_id=body.client_msg_id)
+    if prior is not None:
+        return prior, True
+    if not await was_alerted(session, alert_id=alert_id, mmsi=mmsi):
+        raise NotAlerted(f"vessel {mmsi} was not alerted for alert {alert_id}")
+    alert = await get_alert(session, alert_id)
+    now = utcnow()
+    data = body.model_dump(mode="json", exclude={"kind", "client_msg_id"})
+    answer = ShipAnswer(
+        alert_id=alert.id,
+        case_id=alert.case_id,
+        mmsi=mmsi,
+        client_msg_id=body.client_msg_id,
+        kind=body.kind,
+        data=data,
+        user_id=user_id,
+        received_at=now,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(answer)
+            await session.flush()
+    except IntegrityError:
+        # A concurrent retry with the same client_msg_id won the race: return its answer.
+        prior = await _find_answer(session, mmsi=mmsi, client_msg_id=body.client_msg_id)
+        if prior is None:
+            raise
+        return prior, True
+    event = await _add_event(
+        session,
+        case_id=alert.case_id,
+        actor=Actor(f"vessel:{mmsi}", user_id),
+        kind=f"ship_{body.kind}",
+        data={"alert_id": alert.id, "mmsi": mmsi, "answer_id": answer.id, **data},
+        at=now,
+    )
+    answer.case_event_id = event.id
+    if body.kind == "accept":
+        alert.escalation_due_at = None
+    await session.flush()
+    await events.notify(session, events.ANSWERS, {"answer_id": answer.id, "case_id": alert.case_id})
+    return answer, False
+
+
+async def _find_answer(
+    session: AsyncSession, *, mmsi: int, client_msg_id: str
+) -> ShipAnswer | None:
+    stmt = select(ShipAnswer).where(
+        ShipAnswer.mmsi == mmsi, ShipAnswer.client_msg_id == client_msg_id
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def list_recipients(session: AsyncSession, alert_id: int) -> list[AlertRecipient]:
+    """Everyone the alert was resolved to, by MMSI."""
+    stmt = (
+        select(AlertRecipient)
+        .where(AlertRecipient.alert_id == alert_id)
+        .order_by(AlertRecipient.mmsi)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def list_alerts(session: AsyncSession, *, case_id: int | None = None) -> list[Alert]:
+    """Alerts, newest first, optionally of one case."""
+    stmt = select(Alert).order_by(Alert.id.desc()).limit(500)
+    if case_id is not None:
+        stmt = stmt.where(Alert.case_id == case_id)
+    return list((await session.execute(stmt)).scalars())
