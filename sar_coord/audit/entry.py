@@ -16,8 +16,17 @@ def canonical_json(doc: Any) -> bytes:
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def encode_entry(index: int, kind: str, logged_at: datetime, payload: dict[str, Any]) -> bytes:
-    """Return the entry bytes for leaf `index`; the index is inside so rows cannot be swapped."""
+def encode_entry(
+    index: int,
+    kind: str,
+    logged_at: datetime,
+    payload: dict[str, Any],
+    refs: dict[str, Any] | None = None,
+) -> bytes:
+    """Return the entry bytes for leaf `index`; the index is inside so rows cannot be swapped.
+
+    `refs` (case_id, vessel_mmsis, port_locode, outcome) are the filter columns, covered too.
+    """
     if logged_at.tzinfo is None:
         raise ValueError("logged_at must be timezone-aware UTC")
     return canonical_json(
@@ -26,6 +35,7 @@ def encode_entry(index: int, kind: str, logged_at: datetime, payload: dict[str, 
             "i": index,
             "kind": kind,
             "at": logged_at.isoformat(),
+            "refs": refs or {},
             "payload": payload,
         }
     )
