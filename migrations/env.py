@@ -21,7 +21,9 @@ target_metadata = Base.metadata
 _IGNORED_TABLES = re.compile(r"^(vessel_position_p\d{8}|vessel_position_default|spatial_ref_sys)$")
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     """Skip partitions and PostGIS tables; otherwise defer to geoalchemy2's rules."""
     if type_ == "table" and name and _IGNORED_TABLES.match(name):
         return False

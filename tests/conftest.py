@@ -87,3 +87,65 @@ async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
     )
     yield sess
     await sess.close()
+
+
+@pytest.fixture(scope="session")
+async def app(db_url: str) -> AsyncIterator[object]:
+    """The real app on the test database, with its lifespan running."""
+    from sar_coord.main import create_app
+
+    application = create_app(database_url=db_url)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: object) -> AsyncIterator[object]:
+    """An HTTP client speaking ASGI to the real app (no network)."""
+    import httpx
+
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://sar.test") as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+async def users(app: object, db_url: str) -> dict[str, dict[str, object]]:
+    """One committed user per role (password 'correct horse battery'), with login tokens."""
+    import httpx
+
+    from sar_coord.auth import service
+    from sar_coord.core.db import make_sessionmaker, unit_of_work
+
+    eng = make_engine(db_url)
+    made: dict[str, dict[str, object]] = {}
+    specs = {
+        "rcc": ("rcc_operator", []),
+        "master": ("ship_master", [247000001]),
+        "auditor": ("auditor", []),
+        "admin": ("admin", []),
+    }
+    async with unit_of_work(make_sessionmaker(eng)) as s:
+        for key, (role, mmsis) in specs.items():
+            await service.create_user(
+                s,
+                username=f"fixture_{key}",
+                role=role,
+                password="correct horse battery",
+                organisation="Fixture RCC" if role != "ship_master" else "Fixture Shipping",
+                vessel_mmsis=mmsis,
+            )
+    await eng.dispose()
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://sar.test") as c:
+        for key in specs:
+            r = await c.post(
+                "/api/v1/auth/login",
+                json={"username": f"fixture_{key}", "password": "correct horse battery"},
+            )
+            assert r.status_code == 200, r.text
+            made[key] = {
+                "username": f"fixture_{key}",
+                "headers": {"Authorization": f"Bearer {r.json()['access_token']}"},
+            }
+    return made

@@ -51,9 +51,11 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:
-        if self.env == "production":
-            if self.jwt_secret == DEV_JWT_SECRET or len(self.jwt_secret) < 32:
-                raise ValueError("SAR_JWT_SECRET must be set to a secret of >= 32 chars in production")
+        unsafe = self.jwt_secret == DEV_JWT_SECRET or len(self.jwt_secret) < 32
+        if self.env != "development" and unsafe:
+            raise ValueError(
+                f"SAR_JWT_SECRET must be a secret of >= 32 chars when SAR_ENV={self.env}"
+            )
         return self
 
     @property

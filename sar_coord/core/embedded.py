@@ -26,7 +26,9 @@ def pg_bindir() -> Path:
     """Directory holding initdb/pg_ctl of the newest installed PostgreSQL server."""
     candidates = sorted(
         glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
-        key=lambda p: int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0,
+        key=lambda p: (
+            int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0
+        ),
     )
     if candidates:
         return Path(candidates[-1]).parent
@@ -73,13 +75,15 @@ def cluster_paths(home: Path) -> ClusterPaths:
     base = home / "pg"
     if not _owner_can_reach(home):
         digest = hashlib.sha256(str(home).encode()).hexdigest()[:10]
-        base = Path("/var/tmp") / f"sar-coord-{digest}"
+        base = Path("/var/tmp") / f"sar-coord-{digest}"  # noqa: S108 - postgres-owned fallback
         log.info("postgres cannot reach %s; keeping the cluster in %s", home, base)
     socket_dir = base / "run"
     if len(str(socket_dir)) > _SOCKET_PATH_LIMIT:
         digest = hashlib.sha256(str(base).encode()).hexdigest()[:10]
-        socket_dir = Path("/tmp") / f"sar-{digest}"
-    return ClusterPaths(data_dir=base / "data", socket_dir=socket_dir, log_file=base / "postgres.log")
+        socket_dir = Path("/tmp") / f"sar-{digest}"  # noqa: S108 - unix socket path length limit
+    return ClusterPaths(
+        data_dir=base / "data", socket_dir=socket_dir, log_file=base / "postgres.log"
+    )
 
 
 class EmbeddedCluster:
@@ -145,7 +149,10 @@ class EmbeddedCluster:
 
     def is_running(self) -> bool:
         """True when this cluster's postmaster is up."""
-        return self._tool("pg_ctl", "-D", str(self.paths.data_dir), "status", check=False).returncode == 0
+        return (
+            self._tool("pg_ctl", "-D", str(self.paths.data_dir), "status", check=False).returncode
+            == 0
+        )
 
     def start(self) -> None:
         """Start the cluster on its unix socket (no TCP) unless it already runs."""

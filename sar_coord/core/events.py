@@ -1,4 +1,4 @@
-"""Live events: transactional NOTIFY (ids and watermarks only) and one LISTEN connection per process."""
+"""Live events: transactional NOTIFY (ids and watermarks only), one LISTEN connection a process."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from sar_coord.core.db import asyncpg_dsn
 log = logging.getLogger(__name__)
 
 FLEET = "sar_fleet"
-"""Ingest batch watermark: {"max_updated_at": iso, "count": n}."""
+"""Ingest batch watermark: {"max_updated_at": ISO time, "count": n}."""
 DISTRESS = "sar_distress"
-"""Active AIS-SART / MOB / EPIRB-AIS seen by ingest: {"mmsi", "kind", "lat", "lon", "reported_at"}."""
+"""Active AIS-SART/MOB/EPIRB seen by ingest: {"mmsi", "kind", "lat", "lon", "reported_at"}."""
 CASES = "sar_cases"
 """Case created or changed: {"case_id", "event_id"}."""
 ALERTS = "sar_alerts"
@@ -68,7 +68,7 @@ class Listener:
         self.connected = asyncio.Event()
 
     def subscribe(self, channel: str, maxsize: int = 10_000) -> asyncio.Queue[dict[str, Any]]:
-        """A bounded queue receiving every payload on `channel`; a reconnect yields {"_resync": True}."""
+        """A bounded queue of every payload on `channel`; {"_resync": True} after a gap."""
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=maxsize)
         self._subscribers[channel].add(queue)
         return queue
@@ -106,6 +106,8 @@ class Listener:
             try:
                 conn = await asyncpg.connect(**self._dsn)
                 self._conn = conn
+                lost = asyncio.Event()
+                conn.add_termination_listener(lambda _c, ev=lost: ev.set())
                 for channel in self._channels:
                     await conn.add_listener(channel, self._on_notify)
                 if self.reconnects:
@@ -113,9 +115,8 @@ class Listener:
                         self._dispatch(channel, {"_resync": True})
                 self.connected.set()
                 delay_s = 0.2
-                while not self._stopping and not conn.is_closed():
-                    await asyncio.sleep(0.5)
-            except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as exc:
+                await lost.wait()
+            except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
                 log.warning("LISTEN connection lost (%s); retrying in %.1fs", exc, delay_s)
             finally:
                 self.connected.clear()

@@ -27,14 +27,18 @@ def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
-def destination(lon: float, lat: float, bearing_deg: float, distance_m: float) -> tuple[float, float]:
+def destination(
+    lon: float, lat: float, bearing_deg: float, distance_m: float
+) -> tuple[float, float]:
     """Point reached from (lon, lat) along an initial bearing (degrees true) after distance_m."""
     d = distance_m / EARTH_RADIUS_M
     b = math.radians(bearing_deg)
     p1 = math.radians(lat)
     l1 = math.radians(lon)
     p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
-    l2 = l1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
+    l2 = l1 + math.atan2(
+        math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2)
+    )
     lon2 = (math.degrees(l2) + 540.0) % 360.0 - 180.0
     return lon2, math.degrees(p2)
 

@@ -1,4 +1,4 @@
-"""Tables: vessel (registry and AIS static data), vessel_latest (one row per MMSI), vessel_position."""
+"""Tables: vessel (registry, AIS static data), vessel_latest (one row a MMSI), vessel_position."""
 
 from __future__ import annotations
 
@@ -93,7 +93,9 @@ class VesselPosition(Base):
         {"postgresql_partition_by": "RANGE (received_at)"},
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, server_default=text("nextval('vessel_position_id_seq')"))
+    id: Mapped[int] = mapped_column(
+        BigInteger, primary_key=True, server_default=text("nextval('vessel_position_id_seq')")
+    )
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
     mmsi: Mapped[int] = mapped_column(BigInteger)
     position: Mapped[object] = mapped_column(

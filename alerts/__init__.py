@@ -1,0 +1,1 @@
+"""Alerts: matching, broadcast hub and websocket channels."""

@@ -1,0 +1,199 @@
+"""The `sar-coord` command: up, db, user, token, version (and the feature sub-commands)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import subprocess
+import sys
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from sar_coord import __version__
+from sar_coord.core import migrate
+from sar_coord.core.config import get_settings
+from sar_coord.core.db import make_engine, make_sessionmaker, unit_of_work
+from sar_coord.runtime import database
+
+app = typer.Typer(help="sar-coord: maritime search-and-rescue coordination.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema: upgrade and status.", no_args_is_help=True)
+user_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
+token_app = typer.Typer(
+    help="Long-lived API tokens for ship clients and integrations.", no_args_is_help=True
+)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+console = Console(stderr=True)
+
+
+def _sigterm_to_exit() -> None:
+    def handler(_signum: int, _frame: object) -> NoReturn:
+        raise SystemExit(143)
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+@app.command()
+def up(
+    host: Annotated[str | None, typer.Option(help="Listen address (SAR_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port (SAR_PORT).")] = None,
+    workers: Annotated[int | None, typer.Option(help="API worker processes (SAR_WORKERS).")] = None,
+    no_demo: Annotated[
+        bool, typer.Option("--no-demo", help="No simulator, no demo users.")
+    ] = False,
+) -> None:
+    """Run everything: database (embedded unless SAR_DATABASE_URL), migrations, ingest, API."""
+    import uvicorn
+
+    settings = get_settings()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    _sigterm_to_exit()
+    host = host or settings.host
+    port = port or settings.port
+    workers = workers or settings.workers
+    children: list[subprocess.Popen[bytes]] = []
+    with database(settings) as url:
+        os.environ["SAR_DATABASE_URL"] = url  # the worker processes read it
+        sources = [s.strip() for s in settings.ais_sources.split(",") if s.strip()]
+        if sources:
+            cmd = [sys.executable, "-m", "sar_coord.cli", "ingest", *sources]
+            children.append(subprocess.Popen(cmd))
+        console.print(
+            f"[bold green]sar-coord[/] dashboard: http://{host}:{port}/  API docs: http://{host}:{port}/docs"
+        )
+        try:
+            uvicorn.run(
+                "sar_coord.main:create_app",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                ws_per_message_deflate=False,
+                log_level=settings.log_level.lower(),
+                timeout_graceful_shutdown=5,
+            )
+        finally:
+            for child in children:
+                child.terminate()
+            for child in children:
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+    console.print("sar-coord stopped")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create the database if needed and migrate it to the latest schema."""
+    with database(get_settings()) as url:
+        console.print(f"database {migrate.describe(url)} at {sorted(migrate.script_heads(url))}")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Show the schema revision of the database and what the code expects."""
+    with database(get_settings(), migrate_schema=False) as url:
+        current = asyncio.run(migrate.current_heads(url))
+        expected = migrate.script_heads(url)
+        state = "up to date" if current == expected else "NEEDS UPGRADE (sar-coord db upgrade)"
+        typer.echo(f"database: {migrate.describe(url)}")
+        typer.echo(f"current:  {', '.join(sorted(current)) or '(empty)'}")
+        typer.echo(f"expected: {', '.join(sorted(expected))}")
+        typer.echo(f"status:   {state}")
+        if current != expected:
+            raise typer.Exit(1)
+
+
+async def _with_session(url: str, fn):  # type: ignore[no-untyped-def]
+    engine = make_engine(url, pool_size=1, max_overflow=0)
+    try:
+        async with unit_of_work(make_sessionmaker(engine)) as session:
+            return await fn(session)
+    finally:
+        await engine.dispose()
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option(help="rcc_operator, ship_master, auditor or admin.")],
+    vessel: Annotated[
+        list[int] | None, typer.Option(help="MMSI a ship master acts for (repeatable).")
+    ] = None,
+    org: Annotated[str | None, typer.Option(help="Organisation name (created if new).")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="Password (prompted when omitted; '-' for none).")
+    ] = None,
+) -> None:
+    """Add a user with a role; ship masters are bound to vessels by MMSI."""
+    from sar_coord.auth import service
+    from sar_coord.core.errors import AppError
+
+    if role not in ("rcc_operator", "ship_master", "auditor", "admin"):
+        raise typer.BadParameter("role must be rcc_operator, ship_master, auditor or admin")
+    if password is None:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    secret = None if password == "-" else password
+    with database(get_settings()) as url:
+        try:
+            user = asyncio.run(
+                _with_session(
+                    url,
+                    lambda s: service.create_user(
+                        s,
+                        username=name,
+                        role=role,
+                        password=secret,
+                        organisation=org,
+                        vessel_mmsis=list(vessel or []),
+                    ),
+                )
+            )
+        except AppError as exc:
+            console.print(f"[red]error:[/] {exc.detail}")
+            raise typer.Exit(1) from exc
+    typer.echo(f"user {user.username} ({role}) created, id {user.id}")
+
+
+@token_app.command("create")
+def token_create(
+    user: Annotated[str, typer.Argument(help="Username the token acts as.")],
+    name: Annotated[str, typer.Option(help="A label for the token.")] = "",
+    days: Annotated[int | None, typer.Option(help="Expire after this many days.")] = None,
+) -> None:
+    """Create an API token and print it once (only its hash is stored)."""
+    from sar_coord.auth import service
+    from sar_coord.core.errors import AppError
+
+    with database(get_settings()) as url:
+        try:
+            _row, plain = asyncio.run(
+                _with_session(
+                    url,
+                    lambda s: service.create_api_token(
+                        s, username=user, name=name, expires_in_days=days
+                    ),
+                )
+            )
+        except AppError as exc:
+            console.print(f"[red]error:[/] {exc.detail}")
+            raise typer.Exit(1) from exc
+    typer.echo(plain)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,118 @@
+"""Composition root: create_app() assembles every router, the lifespan and error rendering."""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sar_coord import __version__
+from sar_coord.auth.router import router as auth_router
+from sar_coord.core.config import Settings, get_settings
+from sar_coord.core.db import make_engine, make_sessionmaker
+from sar_coord.core.errors import AppError
+from sar_coord.core.events import Listener
+from sar_coord.health import router as health_router
+from sar_coord.vessels.router import router as vessels_router
+
+log = logging.getLogger(__name__)
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _error(status: int, code: str, detail: object) -> JSONResponse:
+    return JSONResponse({"error": code, "detail": detail}, status_code=status)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Render every error once, as {"error": code, "detail": ...}."""
+
+    @app.exception_handler(AppError)
+    async def _app_error(_: Request, exc: AppError) -> JSONResponse:
+        return _error(exc.status_code, exc.code, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
+            for e in exc.errors()
+        ]
+        return _error(422, "validation_error", errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _error(exc.status_code, code, exc.detail)
+
+
+def mount_frontend(app: FastAPI, dist: Path) -> None:
+    """Serve the built dashboard at / (single-page app: unknown paths get index.html)."""
+    index = dist / "index.html"
+    if not index.exists():
+        log.warning("dashboard not built (%s missing): only the API is served", index)
+        return
+    if (dist / "assets").is_dir():
+        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
+
+    # Top-level files of the build (favicon, manifest...), listed once at start-up.
+    files = {p.resolve() for p in dist.iterdir() if p.is_file()}
+
+    @app.get("/", include_in_schema=False)
+    async def _index() -> FileResponse:
+        return FileResponse(index)
+
+    @app.get("/{path:path}", include_in_schema=False)
+    async def _spa(path: str) -> FileResponse:
+        if path.startswith(("api/", "ws/")):
+            raise StarletteHTTPException(404)
+        candidate = (dist / path).resolve()
+        if candidate in files:
+            return FileResponse(candidate)
+        return FileResponse(index)
+
+
+def create_app(settings: Settings | None = None, database_url: str | None = None) -> FastAPI:
+    """The ASGI app; uses SAR_DATABASE_URL (set by `sar-coord up` for embedded mode)."""
+    settings = settings or get_settings()
+    url = database_url or settings.database_url
+    if not url:
+        raise RuntimeError("SAR_DATABASE_URL is not set: start with `sar-coord up`")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(url)
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.database_url = url
+        listener = Listener(url)
+        app.state.listener = listener
+        await listener.start()
+        # Start-up objects live forever: keep them out of full collections (p99 pauses).
+        gc.collect()
+        gc.freeze()
+        try:
+            yield
+        finally:
+            await listener.stop()
+            await engine.dispose()
+
+    app = FastAPI(
+        title="sar-coord",
+        version=__version__,
+        summary="Maritime search-and-rescue coordination API",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.include_router(auth_router)
+    app.include_router(vessels_router)
+    mount_frontend(app, settings.frontend_dist or REPO_ROOT / "frontend" / "dist")
+    return app

@@ -1,0 +1,93 @@
+"""Vessel queries: registry rows, latest positions by bounding box (metres and degrees in SQL)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sar_coord.vessels.models import Vessel, VesselLatest
+
+
+def effective_class(registry_class: str | None, ais_class: str | None) -> str:
+    """The registry's class when set, else the class AIS ship type implies, else 'other'."""
+    return registry_class or ais_class or "other"
+
+
+def latest_columns() -> list[Any]:
+    """Columns of a latest-position row joined with static data (lon/lat from geography)."""
+    geom = func.ST_GeomFromWKB(func.ST_AsBinary(VesselLatest.position))
+    return [
+        VesselLatest.mmsi,
+        Vessel.name,
+        Vessel.registry_class,
+        Vessel.ais_class,
+        func.ST_X(geom).label("lon"),
+        func.ST_Y(geom).label("lat"),
+        VesselLatest.sog_kn,
+        VesselLatest.cog_deg,
+        VesselLatest.heading_deg,
+        VesselLatest.nav_status,
+        VesselLatest.transponder,
+        VesselLatest.reported_at,
+        VesselLatest.suspect,
+    ]
+
+
+def bbox_filter(min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> Any:
+    """A bounding-box predicate on vessel_latest; a box with min_lon > max_lon crosses 180°."""
+
+    def env(a: float, b: float) -> Any:
+        return func.ST_Intersects(
+            func.ST_GeomFromWKB(func.ST_AsBinary(VesselLatest.position), 4326),
+            func.ST_MakeEnvelope(a, min_lat, b, max_lat, 4326),
+        )
+
+    if min_lon <= max_lon:
+        return env(min_lon, max_lon)
+    return or_(env(min_lon, 180.0), env(-180.0, max_lon))
+
+
+def latest_query() -> Select[Any]:
+    """Latest positions left-joined with static data."""
+    return (
+        select(*latest_columns())
+        .select_from(VesselLatest)
+        .outerjoin(Vessel, Vessel.mmsi == VesselLatest.mmsi)
+    )
+
+
+async def list_latest(
+    session: AsyncSession,
+    *,
+    bbox: tuple[float, float, float, float] | None,
+    since: datetime | None,
+    vessel_class: str | None,
+    limit: int,
+) -> list[Any]:
+    """Latest positions in a bbox, optionally updated since a time and of one class."""
+    q = latest_query()
+    conds = []
+    if bbox is not None:
+        conds.append(bbox_filter(*bbox))
+    if since is not None:
+        conds.append(VesselLatest.reported_at >= since)
+    if vessel_class is not None:
+        conds.append(
+            func.coalesce(Vessel.registry_class, Vessel.ais_class, "other") == vessel_class
+        )
+    if conds:
+        q = q.where(and_(*conds))
+    return list((await session.execute(q.order_by(VesselLatest.mmsi).limit(limit))).all())
+
+
+async def list_registry(
+    session: AsyncSession, *, registered_only: bool, limit: int, offset: int
+) -> list[Vessel]:
+    """Vessels ordered by MMSI; optionally only those in the RCC registry."""
+    q = select(Vessel).order_by(Vessel.mmsi).limit(limit).offset(offset)
+    if registered_only:
+        q = q.where(Vessel.registered.is_(True))
+    return list((await session.scalars(q)).all())

@@ -1,0 +1,92 @@
+"""Vessel registry services: read, upsert capabilities, remove from the registry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sar_coord.core.errors import InvalidInput, NotFound
+from sar_coord.core.time import utcnow
+from sar_coord.vessels.models import Vessel
+from sar_coord.vessels.repository import effective_class
+from sar_coord.vessels.schemas import VesselLatestRead, VesselRead, VesselRegistryWrite
+
+
+def validate_mmsi(mmsi: int) -> int:
+    """A nine-digit MMSI, or InvalidInput."""
+    if not 100_000_000 <= mmsi <= 999_999_999:
+        raise InvalidInput(f"MMSI {mmsi} is not nine digits")
+    return mmsi
+
+
+def to_read(v: Vessel) -> VesselRead:
+    """API view of a vessel row."""
+    data = {c: getattr(v, c) for c in VesselRead.model_fields if c != "vessel_class"}
+    return VesselRead(**data, vessel_class=effective_class(v.registry_class, v.ais_class))  # type: ignore[arg-type]
+
+
+def latest_to_read(row: Any, *, now: datetime, stale_after_s: int) -> VesselLatestRead:
+    """API view of a latest-position row."""
+    age_s = max(0.0, (now - row.reported_at).total_seconds())
+    return VesselLatestRead(
+        mmsi=row.mmsi,
+        name=row.name,
+        vessel_class=effective_class(row.registry_class, row.ais_class),  # type: ignore[arg-type]
+        lat=row.lat,
+        lon=row.lon,
+        sog_kn=row.sog_kn,
+        cog_deg=row.cog_deg,
+        heading_deg=row.heading_deg,
+        nav_status=row.nav_status,
+        transponder=row.transponder,
+        reported_at=row.reported_at,
+        report_age_s=round(age_s, 1),
+        stale=age_s > stale_after_s,
+        suspect=row.suspect,
+    )
+
+
+async def get_vessel(session: AsyncSession, mmsi: int) -> Vessel:
+    """The vessel row, or NotFound."""
+    v = await session.get(Vessel, mmsi)
+    if v is None:
+        raise NotFound(f"no vessel {mmsi}")
+    return v
+
+
+async def upsert_registry(session: AsyncSession, *, mmsi: int, body: VesselRegistryWrite) -> Vessel:
+    """Create or replace a vessel's registry entry; AIS static data is left as it is."""
+    validate_mmsi(mmsi)
+    v = await session.get(Vessel, mmsi)
+    if v is None:
+        v = Vessel(mmsi=mmsi, registered=True, receive_all_alerts=False)
+        session.add(v)
+    for field, value in body.model_dump().items():
+        if field in ("name", "imo", "call_sign") and value is None:
+            continue  # keep what AIS told us
+        setattr(v, field, value)
+    v.registered = True
+    v.updated_at = utcnow()
+    await session.flush()
+    return v
+
+
+async def remove_from_registry(session: AsyncSession, *, mmsi: int) -> None:
+    """Take a vessel out of the registry (its AIS data and history stay)."""
+    v = await get_vessel(session, mmsi)
+    v.registered = False
+    v.receive_all_alerts = False
+    for field in (
+        "registry_class",
+        "max_persons",
+        "medical_staff",
+        "rescue_boats",
+        "freeboard_m",
+        "max_speed_kn",
+        "sar_trained_crew",
+        "contact",
+    ):
+        setattr(v, field, None)
+    await session.flush()

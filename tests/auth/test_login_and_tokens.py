@@ -1,0 +1,97 @@
+"""Password login, JWTs, API tokens (hashed at rest, revocable) against the real app and database."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from sqlalchemy import select
+
+from sar_coord.auth.models import ApiToken
+from sar_coord.core.config import DEV_JWT_SECRET, Settings
+
+
+async def test_login_wrong_password_is_401_with_error_envelope(client, users) -> None:
+    r = await client.post(
+        "/api/v1/auth/login", json={"username": "fixture_rcc", "password": "wrong password"}
+    )
+    assert r.status_code == 401
+    assert r.json()["error"] == "bad_credentials"
+
+
+async def test_login_rejects_unknown_fields(client, users) -> None:
+    r = await client.post(
+        "/api/v1/auth/login",
+        json={"username": "fixture_rcc", "password": "correct horse battery", "extra": 1},
+    )
+    assert r.status_code == 422
+    assert r.json()["error"] == "validation_error"
+
+
+async def test_me_reports_role_and_vessels(client, users) -> None:
+    r = await client.get("/api/v1/auth/me", headers=users["master"]["headers"])
+    assert r.status_code == 200
+    assert r.json()["role"] == "ship_master"
+    assert r.json()["vessel_mmsis"] == [247000001]
+
+
+async def test_no_credentials_is_401(client, users) -> None:
+    r = await client.get("/api/v1/auth/me")
+    assert r.status_code == 401
+    r = await client.get("/api/v1/auth/me", headers={"Authorization": "Bearer nonsense"})
+    assert r.status_code == 401
+
+
+async def test_api_token_is_hashed_at_rest_and_revocable(client, users, session) -> None:
+    r = await client.post(
+        "/api/v1/auth/tokens", json={"name": "bridge pc"}, headers=users["master"]["headers"]
+    )
+    assert r.status_code == 201, r.text
+    plain = r.json()["token"]
+    token_id = r.json()["id"]
+    row = await session.scalar(select(ApiToken).where(ApiToken.id == token_id))
+    assert row is not None
+    assert row.token_sha256 == hashlib.sha256(plain.encode()).hexdigest()
+    assert plain not in (row.token_sha256, row.prefix)
+
+    auth = {"Authorization": f"Bearer {plain}"}
+    me = await client.get("/api/v1/auth/me", headers=auth)
+    assert me.status_code == 200 and me.json()["username"] == "fixture_master"
+
+    r = await client.delete(f"/api/v1/auth/tokens/{token_id}", headers=auth)
+    assert r.status_code == 204
+    assert (await client.get("/api/v1/auth/me", headers=auth)).status_code == 401
+
+
+async def test_master_cannot_create_token_for_someone_else(client, users) -> None:
+    r = await client.post(
+        "/api/v1/auth/tokens",
+        json={"username": "fixture_admin"},
+        headers=users["master"]["headers"],
+    )
+    assert r.status_code == 403
+
+
+async def test_admin_creates_ship_master_bound_to_vessel(client, users) -> None:
+    body = {
+        "username": "master_two",
+        "password": "long enough password",
+        "role": "ship_master",
+        "vessel_mmsis": [247000002],
+    }
+    r = await client.post("/api/v1/users", json=body, headers=users["admin"]["headers"])
+    assert r.status_code == 201, r.text
+    again = await client.post("/api/v1/users", json=body, headers=users["admin"]["headers"])
+    assert again.status_code == 409
+    no_vessel = dict(body, username="master_three", vessel_mmsis=[])
+    r = await client.post("/api/v1/users", json=no_vessel, headers=users["admin"]["headers"])
+    assert r.status_code == 422
+
+
+def test_settings_refuse_default_secret_outside_development() -> None:
+    with pytest.raises(ValueError, match="SAR_JWT_SECRET"):
+        Settings(env="production", jwt_secret=DEV_JWT_SECRET)
+    with pytest.raises(ValueError, match="SAR_JWT_SECRET"):
+        Settings(env="production", jwt_secret="short")
+    assert Settings(env="production", jwt_secret="x" * 40).env == "production"
+    assert Settings(env="development").jwt_secret == DEV_JWT_SECRET
