@@ -1,0 +1,203 @@
+// Auditor view: disembarkation log with compliance, rule explanations, integrity verification, exports.
+import { api, exportLinks, type Checkpoint, type Disembarkation, type LogEntry } from "../api";
+import type { View } from "../main";
+import { decodeHash, fromBase64, fromHex, leafHash, toHex, verifyConsistency, verifyInclusion } from "../merkle";
+import type { Session } from "../session";
+import { errorText, h, mount, utc } from "../ui";
+
+/** Background for the rules the back end evaluates (shown next to its own explanation). */
+const RULE_HELP: Record<string, string> = {
+  place_of_safety:
+    "IMO MSC.167(78) 6.12: a place of safety is where survivors' life is no longer threatened, basic needs can be met and onward transport arranged.",
+  non_refoulement:
+    "Nobody may be returned to a place where they face persecution or serious harm (UNHCR 2020 and OHCHR 2021: Libya is not a place of safety).",
+  asylum:
+    "Rescue at Sea guide: a person seeking asylum is not disembarked in the country they fled, and their data is not shared with it.",
+  ship_temporary:
+    "MSC.167(78) 6.13: the assisting ship is only a temporary place of safety; disembarkation should follow as soon as reasonably practicable.",
+  rcc_informed:
+    "MSC.167(78) 6.7: the first RCC contacted coordinates until the responsible RCC accepts; who was informed and when is recorded.",
+};
+
+function compliance(d: Disembarkation): "compliant" | "non_compliant" | "review" {
+  const c = String(d.compliance ?? "").toLowerCase();
+  if (d.compliant === true || c === "compliant" || c === "pass" || c === "ok") return "compliant";
+  if (d.compliant === false || /non|fail|violat|breach/.test(c)) return "non_compliant";
+  return "review";
+}
+
+const LABEL = { compliant: "compliant", non_compliant: "non-compliant", review: "needs review" } as const;
+
+export function auditorView(body: HTMLElement, _s: Session): View {
+  const filterStatus = h("select", { id: "f-status" }, h("option", { value: "" }, "any result"),
+    h("option", { value: "compliant" }, "compliant"), h("option", { value: "non_compliant" }, "non-compliant"), h("option", { value: "review" }, "needs review"));
+  const filterText = h("input", { id: "f-text", placeholder: "vessel, MMSI, place, country, case" });
+  const filterFrom = h("input", { id: "f-from", type: "date" });
+  const filterTo = h("input", { id: "f-to", type: "date" });
+  const logEl = h("div", { id: "disembarkations" }, h("p", { class: "muted" }, "Loading…"));
+  const cpEl = h("div", { id: "checkpoint" }, h("p", { class: "muted" }, "Loading…"));
+  const verifyEl = h("div", { id: "verify-result" });
+  const verifyBtn = h("button", { id: "verify" }, "Verify integrity in this browser");
+  let rows: Disembarkation[] = [];
+  let checkpoint: Checkpoint | null = null;
+
+  mount(
+    body,
+    h("div", { class: "audit" },
+      h("section", { class: "card" },
+        h("h2", {}, "Disembarkation log"),
+        h("div", { class: "row filters" }, filterStatus, filterText, h("label", { class: "inline" }, "from ", filterFrom), h("label", { class: "inline" }, "to ", filterTo)),
+        logEl),
+      h("aside", { class: "audit-side" },
+        h("section", { class: "card" }, h("h2", {}, "Integrity"), cpEl, verifyBtn, verifyEl),
+        h("section", { class: "card" }, h("h2", {}, "Exports"),
+          h("ul", { class: "exports" }, exportLinks().map((l) => h("li", {}, h("a", { href: l.href, download: "" }, l.label))))),
+        h("section", { class: "card" }, h("h2", {}, "How compliance is judged"),
+          h("dl", { class: "rules-help" }, Object.entries(RULE_HELP).flatMap(([k, v]) => [h("dt", {}, k.replace(/_/g, " ")), h("dd", {}, v)])))),
+    ),
+  );
+
+  function renderLog(): void {
+    const st = filterStatus.value;
+    const q = filterText.value.trim().toLowerCase();
+    const from = filterFrom.value;
+    const to = filterTo.value;
+    const shown = rows.filter((d) => {
+      if (st && compliance(d) !== st) return false;
+      const day = String(d.disembarked_at ?? "").slice(0, 10);
+      if (from && day < from) return false;
+      if (to && day > to) return false;
+      if (q) {
+        const hay = [d.vessel_name, d.vessel_mmsi, d.place, d.place_name, d.country, d.case_id].map((x) => String(x ?? "").toLowerCase()).join(" ");
+        if (!hay.includes(q)) return false;
+      }
+      return true;
+    });
+    if (shown.length === 0) {
+      mount(logEl, h("p", { class: "muted" }, rows.length ? "No disembarkation matches the filters." : "No disembarkations recorded."));
+      return;
+    }
+    mount(
+      logEl,
+      h("table", { class: "log" },
+        h("thead", {}, h("tr", {}, ["When (UTC)", "Vessel", "Case", "Place of safety", "Persons", "Result", "Log #"].map((t) => h("th", {}, t)))),
+        h("tbody", {}, shown.flatMap((d) => {
+          const c = compliance(d);
+          const rules = d.rules ?? [];
+          const detail = h("tr", { class: "rules hidden" }, h("td", { colspan: 7 },
+            rules.length === 0 ? h("p", { class: "muted" }, "No rule details returned.") :
+            h("ul", {}, rules.map((r) => {
+              const code = r.code ?? r.rule ?? "";
+              const ok = r.passed ?? /pass|ok|compliant/.test(String(r.result ?? ""));
+              return h("li", { class: ok ? "pass" : "fail" },
+                h("span", { class: `badge ${ok ? "compliant" : "non_compliant"}` }, ok ? "pass" : String(r.result ?? "fail")),
+                " ", h("strong", {}, code.replace(/_/g, " ")), " — ", r.explanation ?? r.detail ?? "",
+                RULE_HELP[code] ? h("div", { class: "muted" }, RULE_HELP[code]) : null);
+            }))));
+          const row = h("tr", { class: `row-${c}`, "data-id": String(d.id), onclick: () => detail.classList.toggle("hidden"), title: "Show the rules" },
+            h("td", {}, utc(d.disembarked_at)),
+            h("td", {}, d.vessel_name ?? "—", h("div", { class: "muted" }, String(d.vessel_mmsi ?? ""))),
+            h("td", {}, String(d.case_id ?? "—")),
+            h("td", {}, d.place_name ?? d.place ?? "—", d.country ? h("div", { class: "muted" }, d.country) : null),
+            h("td", { class: "num" }, String(d.persons ?? "—")),
+            h("td", {}, h("span", { class: `badge ${c}`, "data-compliance": c }, LABEL[c])),
+            h("td", { class: "num" }, d.log_index != null ? String(d.log_index) : "—"),
+          );
+          return [row, detail];
+        })),
+      ),
+    );
+  }
+  for (const el of [filterStatus, filterText, filterFrom, filterTo]) el.addEventListener("input", renderLog);
+
+  async function load(): Promise<void> {
+    try {
+      rows = await api.disembarkations();
+      renderLog();
+    } catch (e) {
+      mount(logEl, h("p", { class: "error" }, `Disembarkation log unavailable: ${errorText(e)}`));
+    }
+    try {
+      checkpoint = await api.latestCheckpoint();
+      mount(cpEl, h("dl", { class: "facts", id: "checkpoint-facts" },
+        h("dt", {}, "Tree size"), h("dd", { id: "cp-size" }, String(checkpoint.tree_size)),
+        h("dt", {}, "Root (SHA-256)"), h("dd", { class: "hash" }, checkpoint.root_hash),
+        h("dt", {}, "Signed"), h("dd", {}, utc(checkpoint.signed_at ?? null)),
+        checkpoint.key_id ? h("dt", {}, "Key") : null, checkpoint.key_id ? h("dd", { class: "hash" }, checkpoint.key_id) : null,
+        checkpoint.signature ? h("dt", {}, "Signature") : null, checkpoint.signature ? h("dd", { class: "hash" }, checkpoint.signature) : null,
+      ));
+    } catch (e) {
+      mount(cpEl, h("p", { class: "error" }, `Checkpoint unavailable: ${errorText(e)}`));
+    }
+  }
+
+  verifyBtn.addEventListener("click", () => void verify());
+
+  /** Verify the latest entries' inclusion in the checkpoint, and consistency with the last checkpoint seen here. */
+  async function verify(): Promise<void> {
+    verifyBtn.disabled = true;
+    const lines: HTMLElement[] = [];
+    const out = (ok: boolean | null, text: string) => {
+      lines.push(h("li", { class: ok === null ? "muted" : ok ? "pass" : "fail" }, ok === null ? "• " : ok ? "✔ " : "✘ ", text));
+      mount(verifyEl, h("ul", { class: "checks" }, lines));
+    };
+    let allOk = true;
+    try {
+      const cp = (checkpoint = await api.latestCheckpoint());
+      const root = decodeHash(cp.root_hash);
+      out(null, `Checkpoint: ${cp.tree_size} entries, root ${toHex(root).slice(0, 16)}…`);
+      if (cp.tree_size === 0) {
+        out(true, "Empty log: nothing to verify.");
+      } else {
+        const entries = await api.entries({ limit: 20, order: "desc" });
+        const inTree = entries.filter((e) => e.index < cp.tree_size).slice(0, 20);
+        if (inTree.length === 0) out(null, "No entries returned to check.");
+        for (const e of inTree) {
+          const ok = await verifyEntry(e, cp.tree_size, root);
+          allOk &&= ok.ok;
+          out(ok.ok, `Entry ${e.index}${e.kind ? ` (${e.kind})` : ""}: ${ok.text}`);
+        }
+      }
+      const seenKey = "sar.audit.lastCheckpoint";
+      const seen = JSON.parse(localStorage.getItem(seenKey) ?? "null") as { tree_size: number; root_hash: string } | null;
+      if (seen && seen.tree_size > 0 && seen.tree_size <= cp.tree_size) {
+        const proof = seen.tree_size === cp.tree_size ? [] : (await api.consistencyProof(seen.tree_size, cp.tree_size)).map(decodeHash);
+        const ok = await verifyConsistency(seen.tree_size, cp.tree_size, proof, decodeHash(seen.root_hash), root);
+        allOk &&= ok;
+        out(ok, ok ? `Consistent with the checkpoint seen here before (size ${seen.tree_size}): no entry was altered or removed.`
+                   : `NOT consistent with the checkpoint seen before (size ${seen.tree_size}): the log was rewritten.`);
+      } else if (seen && seen.tree_size > cp.tree_size) {
+        allOk = false;
+        out(false, `The log shrank from ${seen.tree_size} to ${cp.tree_size} entries since last seen here.`);
+      }
+      if (allOk) localStorage.setItem(seenKey, JSON.stringify({ tree_size: cp.tree_size, root_hash: cp.root_hash }));
+      verifyEl.prepend(h("div", { class: `banner ${allOk ? "ok" : "bad"}`, id: "verify-verdict", "data-ok": String(allOk) },
+        allOk ? "Integrity check passed" : "Integrity check FAILED"));
+    } catch (e) {
+      out(false, `Verification could not run: ${errorText(e)}`);
+      verifyEl.prepend(h("div", { class: "banner bad", id: "verify-verdict", "data-ok": "false" }, "Integrity check could not complete"));
+    } finally {
+      verifyBtn.disabled = false;
+    }
+  }
+
+  void load();
+  return { destroy() {} };
+}
+
+function entryBytes(e: LogEntry): Uint8Array {
+  if (e.entry_encoding === "base64") return fromBase64(e.entry);
+  if (e.entry_encoding === "hex") return fromHex(e.entry);
+  return new TextEncoder().encode(e.entry);
+}
+
+/** Recompute the leaf hash from the entry bytes and check its audit path against the root. */
+async function verifyEntry(e: LogEntry, treeSize: number, root: Uint8Array): Promise<{ ok: boolean; text: string }> {
+  const computed = await leafHash(entryBytes(e));
+  if (e.leaf_hash && toHex(decodeHash(e.leaf_hash)) !== toHex(computed)) {
+    return { ok: false, text: "entry bytes do not match the stated leaf hash" };
+  }
+  const p = await api.inclusionProof(e.index, treeSize);
+  const ok = await verifyInclusion(e.index, treeSize, computed, p.audit_path.map(decodeHash), root);
+  return { ok, text: ok ? `included in the signed tree (${p.audit_path.length} hashes)` : "inclusion proof does NOT match the checkpoint root" };
+}

@@ -1,0 +1,379 @@
+// The selected case: details, candidates, alerts, live answers, timeline, SITREP/SURPIC; and the new-case form.
+import { api, type Candidate, type Case, type CaseEvent, type RccEvent } from "../api";
+import { formatLatLon } from "../geo";
+import { age, copyText, errorText, h, mount, notify, utc } from "../ui";
+
+interface Hooks {
+  onCandidates(): void;
+  onRadiusPreview(): void;
+  onPickDatum(cb: (lat: number, lon: number) => void): void;
+  onCaseCreated(c: Case): void;
+  onCaseUpdated(c: Case): void;
+}
+
+interface AnswerState {
+  answer: string;
+  etaMin: number | null;
+  reason: string | null;
+  at: string | null;
+  detail: string;
+}
+
+const REASONS: Record<string, string> = {
+  too_far: "too far",
+  not_capable: "not capable",
+  own_safety: "own safety",
+  other: "other",
+};
+
+/** Human text for an answer's extra fields. */
+export function answerText(kind: string, d: Record<string, unknown>): string {
+  const k = kind.toLowerCase();
+  if (k === "accept" || k === "accepted") return `accepted${d.eta_min != null ? `, ETA ${d.eta_min} min` : ""}`;
+  if (k === "decline" || k === "declined") {
+    const r = String(d.reason ?? "");
+    return `declined${r ? `: ${REASONS[r] ?? r}` : ""}${d.reason_text || d.text ? ` (${d.reason_text ?? d.text})` : ""}`;
+  }
+  if (k === "on_scene") return "on scene";
+  if (k === "rescued") {
+    const counts = (d.counts ?? d.rescued ?? {}) as Record<string, unknown>;
+    const parts = Object.entries(counts).map(([c, n]) => `${n} ${c}`);
+    return `rescued${parts.length ? `: ${parts.join(", ")}` : d.total != null ? `: ${d.total}` : ""}`;
+  }
+  if (k === "request_pos") return "requests a place of safety";
+  if (k === "message") return `message: ${String(d.text ?? d.message ?? "")}`;
+  return k;
+}
+
+export class CasePanel {
+  candidates: Candidate[] = [];
+  private stale: Candidate[] = [];
+  private chosen = new Set<number>();
+  private answers = new Map<number, AnswerState>();
+  private current: Case | null = null;
+  private timer: number | undefined;
+  private radiusNm = 0;
+  private areaInput: HTMLInputElement | null = null;
+
+  constructor(
+    private readonly el: HTMLElement,
+    private readonly hooks: Hooks,
+  ) {}
+
+  get areaRadiusNm(): number {
+    return this.radiusNm;
+  }
+
+  isChosen(mmsi: number): boolean {
+    return this.chosen.has(mmsi);
+  }
+
+  clear(): void {
+    this.current = null;
+    this.candidates = [];
+    this.chosen.clear();
+    this.answers.clear();
+    this.radiusNm = 0;
+    mount(this.el, h("p", { class: "muted" }, "Select a case on the map or in the list."));
+  }
+
+  destroy(): void {
+    window.clearTimeout(this.timer);
+  }
+
+  refreshSoon(): void {
+    window.clearTimeout(this.timer);
+    this.timer = window.setTimeout(() => this.current && void this.show(this.current, true), 400);
+  }
+
+  liveAnswer(ev: Extract<RccEvent, { kind: "answer" }>): void {
+    if (ev.mmsi != null) this.recordAnswer(ev.mmsi, ev.answer, ev.data, new Date().toISOString());
+    const name = this.candidates.find((c) => c.mmsi === ev.mmsi)?.name ?? `MMSI ${ev.mmsi}`;
+    notify(`${name}: ${answerText(ev.answer, ev.data)}`, ev.answer.startsWith("decl") ? "info" : "ok", 8000);
+    this.renderCandidates();
+  }
+
+  private recordAnswer(mmsi: number, kind: string, d: Record<string, unknown>, at: string | null): void {
+    this.answers.set(mmsi, {
+      answer: kind,
+      etaMin: typeof d.eta_min === "number" ? d.eta_min : null,
+      reason: typeof d.reason === "string" ? d.reason : null,
+      at,
+      detail: answerText(kind, d),
+    });
+  }
+
+  private candidatesEl = h("div", { id: "candidates" });
+  private timelineEl = h("ol", { class: "timeline", id: "timeline" });
+  private reportEl = h("div", { class: "reports" });
+
+  async show(c: Case, quiet = false): Promise<void> {
+    const switching = this.current?.id !== c.id;
+    this.current = c;
+    if (switching) {
+      this.chosen.clear();
+      this.answers.clear();
+      this.candidates = [];
+      this.radiusNm = 0;
+      this.renderShell(c);
+    }
+    const [fresh, cands, events] = await Promise.allSettled([api.getCase(c.id), api.caseCandidates(c.id), api.caseEvents(c.id)]);
+    if (this.current?.id !== c.id) return;
+    if (fresh.status === "fulfilled") {
+      this.current = fresh.value;
+      this.hooks.onCaseUpdated(fresh.value);
+      if (switching || !quiet) this.renderHeader(fresh.value);
+    }
+    if (cands.status === "fulfilled") {
+      this.candidates = cands.value.candidates;
+      this.stale = cands.value.stale;
+    } else {
+      mount(this.candidatesEl, h("p", { class: "error" }, `Candidates unavailable: ${errorText(cands.reason)}`));
+    }
+    if (events.status === "fulfilled") {
+      for (const e of events.value) {
+        const d = { ...(e.data ?? {}), ...e } as Record<string, unknown>;
+        const k = String(d.answer ?? d.answer_kind ?? e.kind).replace(/^answer[._]?/, "");
+        const mmsi = typeof d.mmsi === "number" ? d.mmsi : null;
+        if (mmsi != null && /accept|decline|on_scene|rescued|request_pos/.test(k)) this.recordAnswer(mmsi, k, d, e.at ?? e.created_at ?? null);
+      }
+      this.renderTimeline(events.value);
+    } else {
+      mount(this.timelineEl, h("li", { class: "error" }, `Timeline unavailable: ${errorText(events.reason)}`));
+    }
+    if (cands.status === "fulfilled") this.renderCandidates();
+    this.hooks.onCandidates();
+  }
+
+  private headerEl = h("div", { class: "case-head" });
+
+  private renderShell(c: Case): void {
+    const msg = h("textarea", { id: "alert-message", rows: 3 });
+    msg.value = defaultMessage(c);
+    const radius = h("input", { id: "area-radius", type: "number", min: 1, max: 500, step: 1, value: 30, size: 4 });
+    this.areaInput = radius;
+    radius.addEventListener("input", () => {
+      this.radiusNm = Number(radius.value) || 0;
+      this.hooks.onRadiusPreview();
+    });
+    radius.addEventListener("focus", () => {
+      this.radiusNm = Number(radius.value) || 0;
+      this.hooks.onRadiusPreview();
+    });
+    const targeted = h("button", { id: "send-targeted", onclick: () => void this.send("targeted", msg.value) }, "Alert selected");
+    const area = h("button", { id: "send-area", class: "secondary", onclick: () => void this.send("area", msg.value) }, "Area broadcast");
+    this.reportEl = h(
+      "div",
+      { class: "reports" },
+      h("button", { class: "ghost", id: "load-sitrep", onclick: () => void this.report("SITREP") }, "SITREP"),
+      h("button", { class: "ghost", id: "load-surpic", onclick: () => void this.report("SURPIC") }, "SURPIC"),
+    );
+    mount(
+      this.el,
+      this.headerEl,
+      h(
+        "div",
+        { class: "alert-box card" },
+        h("h3", {}, "Alert"),
+        msg,
+        h("div", { class: "row" }, targeted, h("span", { class: "spacer" }), h("label", { class: "inline" }, "radius ", radius, " nm "), area),
+      ),
+      h("h3", {}, "Candidates"),
+      this.candidatesEl,
+      h("h3", {}, "Timeline"),
+      this.timelineEl,
+      h("h3", {}, "Reports"),
+      this.reportEl,
+    );
+    this.renderHeader(c);
+    mount(this.candidatesEl, h("p", { class: "muted" }, "Loading candidates…"));
+  }
+
+  private renderHeader(c: Case): void {
+    const p = c.predicted;
+    mount(
+      this.headerEl,
+      h("h2", {}, c.reference ?? c.title ?? `Case ${c.id}`, " ", h("span", { class: `badge status-${c.status}` }, c.status)),
+      c.escalation?.message ? h("div", { class: "banner warn" }, c.escalation.message) : null,
+      h(
+        "dl",
+        { class: "facts" },
+        h("dt", {}, "Datum"),
+        h("dd", {}, `${formatLatLon(c.lat, c.lon)} ± ${c.datum_uncertainty_nm ?? "?"} nm`),
+        h("dt", {}, "Persons"),
+        h("dd", {}, `${c.persons_on_board ?? "unknown"} on ${c.boat_type ?? "unknown boat"}`),
+        p ? h("dt", {}, "Drift") : null,
+        p ? h("dd", {}, `${formatLatLon(p.lat, p.lon)} at ${utc(p.at)}`) : null,
+      ),
+    );
+  }
+
+  private renderCandidates(): void {
+    if (this.candidates.length === 0) {
+      mount(this.candidatesEl, h("p", { class: "muted" }, "No candidate vessels in range."));
+      return;
+    }
+    const rows = this.candidates.map((c) => {
+      const a = this.answers.get(c.mmsi);
+      const cb = h("input", { type: "checkbox", "aria-label": `choose ${c.name ?? c.mmsi}` });
+      cb.checked = this.chosen.has(c.mmsi);
+      cb.addEventListener("change", () => {
+        if (cb.checked) this.chosen.add(c.mmsi);
+        else this.chosen.delete(c.mmsi);
+        this.hooks.onCandidates();
+      });
+      const caps = Object.entries(c.capabilities ?? {})
+        .filter(([, v]) => v !== false && v !== null && v !== 0)
+        .map(([k, v]) => h("span", { class: "cap" }, v === true ? k.replace(/_/g, " ") : `${k.replace(/_/g, " ")} ${v}`));
+      return h(
+        "tr",
+        { "data-mmsi": c.mmsi, class: a ? `answer-${a.answer}` : "" },
+        h("td", {}, cb),
+        h("td", { title: (c.reasons ?? []).join("\n") }, h("strong", {}, c.name ?? "—"), h("div", { class: "muted" }, `${c.mmsi} · ${c.vessel_class ?? ""}`)),
+        h("td", { class: "num" }, c.distance_nm.toFixed(1)),
+        h("td", { class: "num" }, c.eta_min == null ? "—" : `${Math.round(c.eta_min)}`),
+        h("td", { class: "num" }, age(c.report_age_s)),
+        h("td", {}, caps),
+        h("td", { class: "num" }, c.score.toFixed(2)),
+        h("td", { class: "answer" }, a ? h("span", { class: `badge answer-${a.answer}` }, a.detail) : ""),
+        h("td", {}, h("button", { class: "small", onclick: () => void this.send("targeted", null, [c.mmsi]) }, "Alert")),
+      );
+    });
+    mount(
+      this.candidatesEl,
+      h(
+        "table",
+        { class: "candidates" },
+        h("thead", {}, h("tr", {}, ["", "Vessel", "nm", "ETA min", "Report", "Capabilities", "Score", "Answer", ""].map((t) => h("th", {}, t)))),
+        h("tbody", {}, rows),
+      ),
+      this.stale.length
+        ? h("details", {}, h("summary", {}, `${this.stale.length} vessels with stale positions (not ranked)`),
+            h("ul", {}, this.stale.map((c) => h("li", {}, `${c.name ?? c.mmsi} · ${c.distance_nm.toFixed(1)} nm · report ${age(c.report_age_s)} old`))))
+        : null,
+    );
+  }
+
+  private renderTimeline(events: CaseEvent[]): void {
+    const sorted = [...events].sort((a, b) => String(a.at ?? a.created_at ?? a.ts ?? "").localeCompare(String(b.at ?? b.created_at ?? b.ts ?? "")));
+    mount(
+      this.timelineEl,
+      sorted.length === 0
+        ? h("li", { class: "muted" }, "No events yet.")
+        : sorted.map((e) => {
+            const d = { ...(e.data ?? {}) } as Record<string, unknown>;
+            const kind = String(e.kind);
+            const ans = kind.replace(/^answer[._]?/, "");
+            const text =
+              e.summary ??
+              (/accept|decline|on_scene|rescued|request_pos|message/.test(ans) ? answerText(ans, { ...d, ...e }) : summarise(d));
+            return h(
+              "li",
+              { "data-kind": kind },
+              h("time", {}, utc(e.at ?? e.created_at ?? e.ts)),
+              " ",
+              h("strong", {}, kind.replace(/_/g, " ")),
+              e.mmsi ? ` · ${e.mmsi}` : "",
+              text ? ` · ${text}` : "",
+            );
+          }),
+    );
+  }
+
+  private async report(kind: "SITREP" | "SURPIC"): Promise<void> {
+    if (!this.current) return;
+    try {
+      const text = kind === "SITREP" ? await api.sitrep(this.current.id) : await api.surpic(this.current.id);
+      const pre = h("pre", { class: "report", id: `${kind.toLowerCase()}-text` }, text);
+      const copy = h("button", { class: "small", onclick: async () => notify((await copyText(text)) ? `${kind} copied.` : "Copy failed: select the text.", "ok") }, `Copy ${kind}`);
+      this.reportEl.querySelector(`.report-${kind}`)?.remove();
+      this.reportEl.append(h("div", { class: `report-${kind}` }, h("div", { class: "row between" }, h("strong", {}, kind), copy), pre));
+    } catch (e) {
+      notify(`${kind} unavailable: ${errorText(e)}`, "error");
+    }
+  }
+
+  private async send(kind: "targeted" | "area", message: string | null, only?: number[]): Promise<void> {
+    const c = this.current;
+    if (!c) return;
+    const msg = message ?? (this.el.querySelector("#alert-message") as HTMLTextAreaElement | null)?.value ?? defaultMessage(c);
+    const mmsis = only ?? [...this.chosen];
+    if (kind === "targeted" && mmsis.length === 0) {
+      notify("Choose at least one candidate (tick the box), or use Alert on a row.", "error");
+      return;
+    }
+    const radius = Number(this.areaInput?.value ?? 0);
+    if (kind === "area" && !(radius > 0)) {
+      notify("Give an area radius in nautical miles.", "error");
+      return;
+    }
+    try {
+      const a = await api.sendAlert(
+        kind === "targeted" ? { case_id: c.id, kind, mmsis, message: msg } : { case_id: c.id, kind, radius_nm: radius, message: msg },
+      );
+      const n = Array.isArray(a.recipients) ? a.recipients.length : kind === "targeted" ? mmsis.length : null;
+      const nr = Array.isArray(a.not_reachable) ? a.not_reachable.length : 0;
+      notify(`Alert ${a.id} sent${n != null ? ` to ${n} vessel(s)` : ""}${nr ? `; ${nr} not reachable` : ""}.`, "ok", 6000);
+      this.refreshSoon();
+    } catch (e) {
+      notify(`Alert not sent: ${errorText(e)}`, "error");
+    }
+  }
+
+  /** Form for a new distress case; the datum can be typed or picked on the map. */
+  newCaseForm(lat: number, lon: number): void {
+    const f = (name: string, value: string | number, attrs: Record<string, string | number> = {}) =>
+      h("input", { name, id: `nc-${name}`, value, ...attrs });
+    const latI = f("lat", lat.toFixed(4), { type: "number", step: "any", min: -90, max: 90, required: "" });
+    const lonI = f("lon", lon.toFixed(4), { type: "number", step: "any", min: -180, max: 180, required: "" });
+    const unc = f("uncertainty", 5, { type: "number", step: "any", min: 0 });
+    const pob = f("pob", "", { type: "number", min: 0 });
+    const title = f("title", "");
+    const boat = h("select", { name: "boat_type", id: "nc-boat_type" }, ["rubber", "wooden", "fishing", "sailing", "other"].map((b) => h("option", { value: b }, b)));
+    const form = h(
+      "form",
+      { class: "card new-case", id: "new-case-form" },
+      h("h2", {}, "New distress case"),
+      h("div", { class: "grid2" }, h("label", {}, "Latitude", latI), h("label", {}, "Longitude", lonI)),
+      h("button", { type: "button", class: "ghost small", onclick: () => this.hooks.onPickDatum((la, lo) => ((latI.value = la.toFixed(4)), (lonI.value = lo.toFixed(4)))) }, "Pick on map"),
+      h("div", { class: "grid2" }, h("label", {}, "Uncertainty (nm)", unc), h("label", {}, "Persons on board", pob)),
+      h("div", { class: "grid2" }, h("label", {}, "Boat type", boat), h("label", {}, "Title", title)),
+      h("div", { class: "row" }, h("button", { type: "submit" }, "Open case"), h("button", { type: "button", class: "ghost", onclick: () => this.clear() }, "Cancel")),
+    );
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      try {
+        const c = await api.createCase({
+          lat: Number(latI.value),
+          lon: Number(lonI.value),
+          datum_uncertainty_nm: unc.value ? Number(unc.value) : undefined,
+          persons_on_board: pob.value ? Number(pob.value) : undefined,
+          boat_type: boat.value,
+          title: title.value || undefined,
+        });
+        notify(`Case ${c.reference ?? c.id} opened.`, "ok");
+        this.hooks.onCaseCreated(c);
+      } catch (e) {
+        notify(`Case not created: ${errorText(e)}`, "error");
+      }
+    });
+    this.current = null;
+    mount(this.el, form);
+  }
+}
+
+function summarise(d: Record<string, unknown>): string {
+  return Object.entries(d)
+    .filter(([k, v]) => v !== null && typeof v !== "object" && !/^(id|case_id)$/.test(k))
+    .slice(0, 5)
+    .map(([k, v]) => `${k.replace(/_/g, " ")} ${v}`)
+    .join(", ");
+}
+
+function defaultMessage(c: Case): string {
+  return (
+    `DISTRESS: ${c.persons_on_board ?? "unknown number of"} persons on ${c.boat_type ?? "a boat"} in distress ` +
+    `at ${formatLatLon(c.lat, c.lon)} (±${c.datum_uncertainty_nm ?? "?"} nm). ` +
+    `Proceed with all speed if able and report your ETA to the RCC.`
+  );
+}

@@ -1,0 +1,107 @@
+// A websocket that reconnects by itself with backoff and reports its state (DOM WebSocket).
+import type { Envelope } from "./api";
+import { backoffMs } from "./seq";
+
+export type SocketState = "connecting" | "open" | "reconnecting" | "closed";
+
+export interface LiveSocketOptions {
+  /** Builds the URL at each (re)connect, so resume_from and tokens are current. */
+  url: () => string;
+  onMessage: (env: Envelope) => void;
+  onState?: (s: SocketState, detail?: string) => void;
+  onOpen?: (ws: WebSocket) => void;
+}
+
+export class LiveSocket {
+  private ws: WebSocket | null = null;
+  private attempt = 0;
+  private timer: number | undefined;
+  private stopped = false;
+  private readonly onOnline = () => this.reconnectNow();
+
+  constructor(private readonly opts: LiveSocketOptions) {
+    window.addEventListener("online", this.onOnline);
+    this.connect();
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    this.opts.onState?.(this.attempt === 0 ? "connecting" : "reconnecting");
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.opts.url());
+    } catch (e) {
+      this.schedule(String(e));
+      return;
+    }
+    this.ws = ws;
+    ws.onopen = () => {
+      this.attempt = 0;
+      this.opts.onState?.("open");
+      this.opts.onOpen?.(ws);
+    };
+    ws.onmessage = (ev) => {
+      let env: Envelope;
+      try {
+        env = JSON.parse(String(ev.data)) as Envelope;
+      } catch {
+        return;
+      }
+      if (env.type === "ping") {
+        ws.send(JSON.stringify({ type: "pong", data: env.data ?? {} }));
+        return;
+      }
+      this.opts.onMessage(env);
+    };
+    ws.onclose = (ev) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (ev.code === 1008 && /auth|token|forbidden/i.test(ev.reason)) {
+        this.stopped = true;
+        this.opts.onState?.("closed", `Rejected by server: ${ev.reason || "policy violation"}`);
+        return;
+      }
+      this.schedule(ev.reason || `code ${ev.code}`);
+    };
+  }
+
+  private schedule(why: string): void {
+    if (this.stopped) return;
+    const delay = backoffMs(this.attempt++);
+    this.opts.onState?.("reconnecting", `${why}; retrying in ${(delay / 1000).toFixed(1)} s`);
+    window.clearTimeout(this.timer);
+    this.timer = window.setTimeout(() => this.connect(), delay);
+  }
+
+  /** Drop the current connection (if any) and connect again at once. */
+  reconnectNow(): void {
+    if (this.stopped) return;
+    window.clearTimeout(this.timer);
+    const old = this.ws;
+    this.ws = null;
+    old?.close();
+    this.attempt = 0;
+    this.connect();
+  }
+
+  send(obj: unknown): boolean {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) {
+      this.ws.send(JSON.stringify(obj));
+      return true;
+    }
+    return false;
+  }
+
+  get isOpen(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  close(): void {
+    this.stopped = true;
+    window.clearTimeout(this.timer);
+    window.removeEventListener("online", this.onOnline);
+    this.ws?.close();
+    this.ws = null;
+    this.opts.onState?.("closed");
+  }
+}
