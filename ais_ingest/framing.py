@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from ais_ingest.stats import IngestStats
@@ -16,7 +16,6 @@ _MAX_TS_S = 4102444800.0  # 2100-01-01
 _DIGITS = frozenset(b"0123456789")
 _FILL = {b"0": 0, b"1": 1, b"2": 2, b"3": 3, b"4": 4, b"5": 5}
 _COUNT = {b"1": 1, b"2": 2, b"3": 3, b"4": 4, b"5": 5, b"6": 6, b"7": 7, b"8": 8, b"9": 9}
-MAX_PAYLOAD_CHARS = 200
 
 
 def nmea_checksum(body: bytes) -> int:
@@ -116,11 +115,20 @@ class Framer:
 
     def feed(self, line: bytes, arrival_s: float) -> None:
         """Process one raw line received at `arrival_s` (Unix s); never raises on bad input."""
-        try:
-            self._feed(line, arrival_s)
-        except Exception:  # defensive: a bug on odd input must not stop the feed
-            self.stats.received += 1
-            self.stats.reject("internal_error", line)
+        self.feed_lines((line,), arrival_s)
+
+    def feed_lines(self, lines: Iterable[bytes], arrival_s: float) -> None:
+        """Process raw lines received at `arrival_s` (Unix s); never raises on bad input."""
+        stats = self.stats
+        feed = self._feed
+        for line in lines:
+            before = stats.received
+            try:
+                feed(line, arrival_s)
+            except Exception:  # defensive: a bug on odd input must not stop the feed
+                if stats.received == before:
+                    stats.received += 1
+                    stats.reject("internal_error", line)
 
     def _feed(self, line: bytes, arrival_s: float) -> None:
         line = line.strip()
@@ -137,7 +145,7 @@ class Framer:
                 end = sentence.find(b"\\", 1)
                 if end < 0:
                     stats.received += 1
-                    stats.reject("bad_tag_block", line)
+                    stats.reject("malformed", line)
                     return
                 # A corrupt tag block loses its metadata, not the checksummed sentence behind it.
                 ok, tag_ts = _parse_tag_block(sentence[1:end])
@@ -179,10 +187,7 @@ class Framer:
                 stats.reject("malformed", line)
                 return
             sentence = line[bang:]
-        self._sentence(sentence, ts, arrival_s)
 
-    def _sentence(self, sentence: bytes, ts: float | None, arrival_s: float) -> None:
-        stats = self.stats
         stats.received += 1
         kind = sentence[3:7]
         if kind != b"VDM," and kind != b"VDO,":
@@ -193,7 +198,21 @@ class Framer:
             stats.reject("malformed", sentence)
             return
         body = sentence[1:star]
-        if not _checksum_ok(body, sentence[star + 1 : star + 3]):
+        if len(body) > 128:
+            stats.reject("malformed", sentence)
+            return
+        # XOR checksum: folding by 512..8 bits XORs every byte onto the lowest byte exactly once.
+        v = int.from_bytes(body, "little")
+        v ^= v >> 512
+        v ^= v >> 256
+        v ^= v >> 128
+        v ^= v >> 64
+        v ^= v >> 32
+        v ^= v >> 16
+        v ^= v >> 8
+        hh = sentence[star + 1 : star + 3]
+        expected = _HEX_UPPER[v & 0xFF]
+        if hh != expected and hh.upper() != expected:
             stats.reject("bad_checksum", sentence)
             return
         fields = body.split(b",")
@@ -209,9 +228,6 @@ class Framer:
             return
         if not payload:
             stats.reject("empty_payload", sentence)
-            return
-        if len(payload) > MAX_PAYLOAD_CHARS:
-            stats.reject("malformed", sentence)
             return
         if ts is None:
             if len(sentence) > star + 4:

@@ -1,0 +1,193 @@
+"""The ingest pipeline: sources -> framing -> decode -> track -> batches -> PostGIS, with backpressure."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from ais_ingest import metrics
+from ais_ingest.framing import Framer
+from ais_ingest.process import Batch, Processor
+from ais_ingest.sink import TRANSIENT_ERRORS, Sink
+from ais_ingest.stats import IngestStats
+
+log = logging.getLogger(__name__)
+
+MAX_PERMANENT_FAILURES = 3
+
+
+class Pipeline:
+    """Owns framers per stream, the processor, the batch queue and the writer task."""
+
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        batch_max_messages: int = 5000,
+        batch_max_age_s: float = 1.0,
+        buffer_max_lines: int = 200_000,
+        retention_days: int = 90,
+        dead_letter: Path | None = None,
+        stats: IngestStats | None = None,
+    ) -> None:
+        """Configure batching (size/age), the in-memory buffer bound and an optional dead letter."""
+        self.stats = stats if stats is not None else IngestStats()
+        if dead_letter is not None:
+            self.stats.open_dead_letter(dead_letter)
+        self.processor = Processor(self.stats)
+        self.sink = Sink(database_url, retention_days=retention_days)
+        self.batch_max_messages = batch_max_messages
+        self.batch_max_age_s = batch_max_age_s
+        self.buffer_max_lines = buffer_max_lines
+        self._framers: dict[object, Framer] = {}
+        self._queue: deque[Batch] = deque()
+        self._queue_event = asyncio.Event()
+        self._space = asyncio.Event()
+        self._space.set()
+        self._writer: asyncio.Task[None] | None = None
+        self._ticker: asyncio.Task[None] | None = None
+        self._closing = False
+        self.db_failures = 0
+        self.batches_written = 0
+        self.last_batch_s = 0.0
+        self.last_received_ts_s = 0.0
+        self.metrics_state: dict[str, Any] = {}
+
+    async def start(self) -> None:
+        """Start the writer and the batch-age ticker."""
+        self._writer = asyncio.create_task(self._write_loop(), name="ais-writer")
+        self._ticker = asyncio.create_task(self._tick_loop(), name="ais-ticker")
+
+    def _framer(self, key: object) -> Framer:
+        framer = self._framers.get(key)
+        if framer is None:
+            framer = self._framers[key] = Framer(self.stats, self.processor.handle)
+        return framer
+
+    async def ingest(self, key: object, lines: list[bytes], arrival_s: float | None = None) -> None:
+        """Process lines of stream `key`; waits while the buffer is full (backpressure)."""
+        if not self._space.is_set():
+            await self._space.wait()
+        self._framer(key).feed_lines(lines, time.time() if arrival_s is None else arrival_s)
+        batch = self.processor.batch
+        if (
+            batch.messages >= self.batch_max_messages
+            or time.monotonic() - batch.created_s >= self.batch_max_age_s
+        ):
+            self.cut()
+
+    def end_stream(self, key: object) -> None:
+        """A stream ended: its unfinished multipart groups are rejected as incomplete."""
+        framer = self._framers.pop(key, None)
+        if framer is not None:
+            framer.close()
+
+    def cut(self) -> None:
+        """Queue the current batch for writing (if it holds anything)."""
+        batch = self.processor.batch
+        if not batch.messages and not batch.distress:
+            batch.created_s = time.monotonic()
+            return
+        self._queue.append(self.processor.take_batch())
+        self._queue_event.set()
+        if self.stats.buffered >= self.buffer_max_lines:
+            self._space.clear()
+
+    async def _tick_loop(self) -> None:
+        while True:
+            await asyncio.sleep(min(0.2, self.batch_max_age_s))
+            now_s = time.time()
+            for framer in list(self._framers.values()):
+                framer.expire(now_s)
+            if time.monotonic() - self.processor.batch.created_s >= self.batch_max_age_s:
+                self.cut()
+            metrics.observe(self)
+
+    async def _write_loop(self) -> None:
+        while True:
+            if not self._queue:
+                self._queue_event.clear()
+                if self._closing:
+                    return
+                await self._queue_event.wait()
+                continue
+            batch = self._queue[0]
+            await self._write_with_retry(batch)
+            self._queue.popleft()
+            if self.stats.buffered < self.buffer_max_lines * 0.8 or not self._queue:
+                self._space.set()
+
+    async def _write_with_retry(self, batch: Batch) -> None:
+        delay_s = 0.1
+        permanent = 0
+        while True:
+            t0 = time.perf_counter()
+            try:
+                await self.sink.write(batch)
+            except TRANSIENT_ERRORS as exc:
+                self.db_failures += 1
+                self.sink.drop_connection()
+                log.warning("database unavailable (%s); retrying in %.1fs", exc, delay_s)
+                await asyncio.sleep(delay_s)
+                delay_s = min(delay_s * 2, 5.0)
+                continue
+            except (asyncpg.PostgresError, ValueError, TypeError, OverflowError) as exc:
+                permanent += 1
+                self.db_failures += 1
+                log.error("batch refused by the database (%s)", exc)
+                if permanent < MAX_PERMANENT_FAILURES:
+                    await asyncio.sleep(delay_s)
+                    continue
+                self.stats.buffered_pending -= batch.lines
+                self.stats.reject("db_refused", repr(exc).encode(), batch.lines)
+                return
+            self.last_batch_s = time.perf_counter() - t0
+            metrics.BATCH_SECONDS.observe(self.last_batch_s)
+            self.batches_written += 1
+            self.stats.buffered_pending -= batch.lines
+            self.stats.persisted += batch.lines
+            self.stats.messages_persisted += batch.messages
+            if batch.max_received_ts_s:
+                self.last_received_ts_s = max(self.last_received_ts_s, batch.max_received_ts_s)
+            return
+
+    async def close(self, flush_timeout_s: float | None = None) -> None:
+        """End all streams, write every buffered batch (waiting up to the timeout), stop."""
+        for key in list(self._framers):
+            self.end_stream(key)
+        self.cut()
+        self._closing = True
+        self._queue_event.set()
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+        if self._writer is not None:
+            try:
+                await asyncio.wait_for(asyncio.shield(self._writer), flush_timeout_s)
+            except TimeoutError:
+                log.error("flush timed out with %d lines buffered", self.stats.buffered)
+                self._writer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._writer
+        metrics.observe(self)
+        await self.sink.close()
+        if self.stats.dead_letter is not None:
+            self.stats.dead_letter.close()
+            self.stats.dead_letter = None
+
+    @property
+    def queued_batches(self) -> int:
+        """Batches waiting to be written."""
+        return len(self._queue)
+
+
+Reporter = Callable[[IngestStats], None]
