@@ -1,11 +1,11 @@
-"""Tables: distress_case and case_event (the append-only timeline)."""
+"""Tables: distress_case, case_event (the append-only timeline) and sar_region (SRR polygons)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from geoalchemy2 import Geography
+from geoalchemy2 import Geography, Geometry
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -52,6 +53,15 @@ class DistressCase(Base):
             "source IN ('rcc','partner','ais_sart','ais_mob','ais_epirb','dsc')",
             name="source_known",
         ),
+        # At most one active case per transmitting beacon MMSI (AIS-SART/MOB/EPIRB idempotency).
+        Index(
+            "uq_distress_case_active_source_mmsi",
+            "source_mmsi",
+            unique=True,
+            postgresql_where=text(
+                "source_mmsi IS NOT NULL AND status IN ('open','alerting','assisting')"
+            ),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -77,6 +87,9 @@ class DistressCase(Base):
     departure_place: Mapped[str | None] = mapped_column(String(120))
     drift_speed_kn: Mapped[float | None] = mapped_column(Float)
     drift_toward_deg: Mapped[float | None] = mapped_column(Float)
+    wind_speed_kn: Mapped[float | None] = mapped_column(Float)
+    wind_from_deg: Mapped[float | None] = mapped_column(Float)
+    responsible_rcc_derived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     first_rcc: Mapped[str | None] = mapped_column(String(120))
     first_rcc_informed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     responsible_rcc: Mapped[str | None] = mapped_column(String(120))
@@ -102,6 +115,28 @@ class CaseEvent(Base):
     )
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     actor: Mapped[str] = mapped_column(String(120))
-    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    actor_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL")
+    )
     kind: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+
+
+class SarRegion(Base):
+    """A search-and-rescue region (SRR) of one RCC: WGS 84 multipolygon, split at the antimeridian.
+
+    Stored as geometry (planar lon/lat edges, as SRR boundaries are drawn on charts), not
+    geography (great-circle edges), so a boundary along a parallel stays on that parallel.
+    """
+
+    __tablename__ = "sar_region"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    rcc_name: Mapped[str] = mapped_column(String(120), unique=True)
+    region_name: Mapped[str] = mapped_column(String(120))
+    contact: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    area: Mapped[object] = mapped_column(
+        Geometry(geometry_type="MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
