@@ -138,6 +138,8 @@ export interface Checkpoint {
   timestamp?: string | null;
   signature?: string | null;
   key_id?: string | null;
+  note?: string | null;
+  verifier_key?: string | null;
   [extra: string]: unknown;
 }
 
@@ -294,9 +296,10 @@ function normEntry(o: Record<string, unknown>): LogEntry {
   if (entry === null) {
     const e = o.entry ?? o.data ?? o.payload ?? o.canonical;
     if (typeof e === "string") {
+      // The audit export writes `entry` as standard base64 of the canonical entry bytes.
       entry = e;
-      enc = /^[0-9a-f]+$/.test(e) && e.length % 2 === 0 ? "hex" : "utf8";
-      if (str(o, "encoding") === "base64") enc = "base64";
+      const declared = str(o, "encoding", "entry_encoding");
+      enc = declared === "hex" || declared === "utf8" ? declared : "base64";
     } else {
       entry = JSON.stringify(e ?? null);
       enc = "utf8";
@@ -308,7 +311,7 @@ function normEntry(o: Record<string, unknown>): LogEntry {
     entry_encoding: enc,
     leaf_hash: str(o, "leaf_hash", "hash"),
     kind: str(o, "kind", "type"),
-    created_at: str(o, "created_at", "appended_at", "at"),
+    created_at: str(o, "logged_at", "created_at", "appended_at", "at"),
     raw: o,
   };
 }
@@ -366,6 +369,19 @@ export const api = {
 
 function normCheckpoint(c: Checkpoint): Checkpoint {
   const o = c as Record<string, unknown>;
+  const note = str(o, "note", "checkpoint", "signed_note");
+  if (note) {
+    // A C2SP signed note: origin, size, base64 root, blank line, signature lines.
+    const lines = note.split("\n");
+    return {
+      ...c,
+      note,
+      tree_size: num(o, "tree_size", "size") ?? Number(lines[1]),
+      root_hash: str(o, "root_hash", "root") ?? lines[2] ?? "",
+      signed_at: str(o, "signed_at", "timestamp", "created_at"),
+      verifier_key: str(o, "verifier_key"),
+    };
+  }
   return {
     ...c,
     tree_size: num(o, "tree_size", "size") ?? 0,

@@ -2,6 +2,7 @@
 import { api, exportLinks, type Checkpoint, type Disembarkation, type LogEntry } from "../api";
 import type { View } from "../main";
 import { decodeHash, fromBase64, fromHex, leafHash, toHex, verifyConsistency, verifyInclusion } from "../merkle";
+import { parseCheckpointNote, parseVerifierKey, verifyNoteSignature } from "../note";
 import type { Session } from "../session";
 import { errorText, h, mount, utc } from "../ui";
 
@@ -38,6 +39,14 @@ export function auditorView(body: HTMLElement, _s: Session): View {
   const cpEl = h("div", { id: "checkpoint" }, h("p", { class: "muted" }, "Loading…"));
   const verifyEl = h("div", { id: "verify-result" });
   const verifyBtn = h("button", { id: "verify" }, "Verify integrity in this browser");
+  const KEY_STORE = "sar.audit.verifierKey";
+  const keyInput = h("input", { id: "verifier-key", class: "hash", placeholder: "name+keyid+base64 key (from the log operator)", size: 40 });
+  keyInput.value = localStorage.getItem(KEY_STORE) ?? "";
+  keyInput.addEventListener("change", () => {
+    const v = keyInput.value.trim();
+    if (v) localStorage.setItem(KEY_STORE, v);
+    else localStorage.removeItem(KEY_STORE);
+  });
   let rows: Disembarkation[] = [];
   let checkpoint: Checkpoint | null = null;
 
@@ -49,7 +58,8 @@ export function auditorView(body: HTMLElement, _s: Session): View {
         h("div", { class: "row filters" }, filterStatus, filterText, h("label", { class: "inline" }, "from ", filterFrom), h("label", { class: "inline" }, "to ", filterTo)),
         logEl),
       h("aside", { class: "audit-side" },
-        h("section", { class: "card" }, h("h2", {}, "Integrity"), cpEl, verifyBtn, verifyEl),
+        h("section", { class: "card" }, h("h2", {}, "Integrity"), cpEl,
+          h("label", {}, "Trusted checkpoint key (pin it; empty = trust the key the server shows)", keyInput), verifyBtn, verifyEl),
         h("section", { class: "card" }, h("h2", {}, "Exports"),
           h("ul", { class: "exports" }, exportLinks().map((l) => h("li", {}, h("a", { href: l.href, download: "" }, l.label))))),
         h("section", { class: "card" }, h("h2", {}, "How compliance is judged"),
@@ -146,6 +156,28 @@ export function auditorView(body: HTMLElement, _s: Session): View {
       const cp = (checkpoint = await api.latestCheckpoint());
       const root = decodeHash(cp.root_hash);
       out(null, `Checkpoint: ${cp.tree_size} entries, root ${toHex(root).slice(0, 16)}…`);
+      if (cp.note) {
+        const note = parseCheckpointNote(cp.note);
+        const sameHead = note.treeSize === cp.tree_size && toHex(note.rootHash) === toHex(root);
+        allOk &&= sameHead;
+        if (!sameHead) out(false, "The signed note does not match the tree size/root reported by the API.");
+        const pinned = keyInput.value.trim();
+        const vkey = pinned || cp.verifier_key || "";
+        if (!vkey) {
+          out(null, "No verifier key given: signature not checked.");
+        } else {
+          const res = await verifyNoteSignature(note, await parseVerifierKey(vkey));
+          if (res === "unsupported") out(null, "This browser has no Ed25519 in WebCrypto: signature not checked here (use `sar-coord audit verify`).");
+          else {
+            const ok = res === "valid";
+            allOk &&= ok;
+            out(ok, ok ? `Checkpoint signature valid (${pinned ? "pinned key" : "key served by the API: pin it to detect a swapped key"}).`
+                       : res === "invalid" ? "Checkpoint signature INVALID." : "Checkpoint is not signed by the trusted key.");
+          }
+        }
+      } else {
+        out(null, "The API returned no signed note: only the tree hashes are checked.");
+      }
       if (cp.tree_size === 0) {
         out(true, "Empty log: nothing to verify.");
       } else {
