@@ -53,7 +53,7 @@ def _lat_lon(iv: int) -> float:
     return ((10 * iv + 3) // 6) / 1e6
 
 
-def _fast_position(payload: bytes, received_ts_s: float) -> PositionReport | None:
+def fast_position(payload: bytes, received_ts_s: float) -> PositionReport | None:
     """Hand-written decoder for 168-bit types 1, 2, 3 and 18 (fill 0); None if not applicable."""
     v = int.from_bytes(a2b_base64(payload.translate(_ARMOR)), "big")
     msg_type = v >> 162
@@ -249,7 +249,7 @@ def decode_message(payload: bytes, fill: int, received_ts_s: float) -> list[Repo
     """Decode one assembled payload to reports; raises DecodeError (never anything else)."""
     try:
         if fill == 0 and len(payload) == 28:
-            rep = _fast_position(payload, received_ts_s)
+            rep = fast_position(payload, received_ts_s)
             if rep is not None:
                 if not valid_mmsi(rep.mmsi):
                     raise DecodeError("invalid_mmsi")

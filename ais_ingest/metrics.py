@@ -1,4 +1,4 @@
-"""Prometheus metrics for ingest (lines, messages, rejects, batch latency, buffer depth, feed lag)."""
+"""Prometheus ingest metrics: lines, messages, rejects, batch latency, buffer depth, feed lag."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ingest pipeline: sources -> framing -> decode -> track -> batches -> PostGIS, with backpressure."""
+"""Ingest pipeline: sources, framing, decode, track, batches into PostGIS, with backpressure."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from ais_ingest.stats import IngestStats
 log = logging.getLogger(__name__)
 
 MAX_PERMANENT_FAILURES = 3
+Reporter = Callable[[IngestStats], None]
 
 
 class Pipeline:
@@ -190,4 +191,46 @@ class Pipeline:
         return len(self._queue)
 
 
-Reporter = Callable[[IngestStats], None]
+async def run_pipeline(
+    sources: list[str],
+    database_url: str,
+    *,
+    dead_letter: Path | None = None,
+    stats_every_s: float | None = None,
+    report: Reporter | None = None,
+    flush_timeout_s: float | None = 30.0,
+    pipeline: Pipeline | None = None,
+) -> IngestStats:
+    """Ingest from every source URI into the database until they end or the task is cancelled.
+
+    File and stdin sources end at EOF; network sources run until cancellation. Buffered data is
+    flushed on the way out (up to `flush_timeout_s`). Returns the final counters.
+    """
+    from ais_ingest.sources import parse_source, run_source
+
+    for uri in sources:
+        parse_source(uri)  # fail fast on a bad URI before connecting anything
+    pipe = pipeline if pipeline is not None else Pipeline(database_url, dead_letter=dead_letter)
+    await pipe.start()
+    reporter: asyncio.Task[None] | None = None
+    if stats_every_s and report is not None:
+        reporter = asyncio.create_task(_report_loop(pipe, stats_every_s, report))
+    try:
+        async with asyncio.TaskGroup() as group:
+            for uri in sources:
+                group.create_task(run_source(uri, pipe.ingest, pipe.end_stream), name=uri)
+    finally:
+        if reporter is not None:
+            reporter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reporter
+        await asyncio.shield(pipe.close(flush_timeout_s))
+        if report is not None:
+            report(pipe.stats)
+    return pipe.stats
+
+
+async def _report_loop(pipe: Pipeline, every_s: float, report: Reporter) -> None:
+    while True:
+        await asyncio.sleep(every_s)
+        report(pipe.stats)

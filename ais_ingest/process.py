@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ais_ingest.decode import DecodeError, decode_message
+from ais_ingest.decode import DecodeError, decode_message, fast_position, valid_mmsi
 from ais_ingest.framing import Message
 from ais_ingest.reports import (
     TRANSPONDER_BY_TYPE,
     DistressSignal,
     PositionReport,
+    Report,
     SafetyBroadcast,
     StaticReport,
 )
@@ -37,11 +39,11 @@ class Batch:
     vessels: dict[int, VesselTrack] = field(default_factory=dict)
     static_mmsis: set[int] = field(default_factory=set)
     distress: list[DistressSignal] = field(default_factory=list)
-    days: set[int] = field(default_factory=set)
     lines: int = 0
     messages: int = 0
     created_s: float = field(default_factory=time.monotonic)
     max_received_ts_s: float = 0.0
+    min_received_ts_s: float = math.inf
 
     def __len__(self) -> int:
         """Number of messages in the batch."""
@@ -72,11 +74,21 @@ class Processor:
         """Process one assembled message (payload, fill, ts, nlines, raw); never raises."""
         stats = self.stats
         stats.messages += 1
-        nlines = msg[3]
+        payload, fill, ts, nlines, raw = msg
         try:
-            reports = decode_message(msg[0], msg[1], msg[2])
+            # Hot path: 168-bit position reports (types 1-3, 18) by the hand-written decoder.
+            fast = fast_position(payload, ts) if fill == 0 and len(payload) == 28 else None
+            if fast is not None:
+                if not valid_mmsi(fast.mmsi):
+                    raise DecodeError("invalid_mmsi")
+                reports: list[Report] = [fast]
+            else:
+                reports = decode_message(payload, fill, ts)
         except DecodeError as exc:
-            stats.reject(exc.reason, msg[4], nlines)
+            stats.reject(exc.reason, raw, nlines)
+            return
+        except Exception:  # defensive: decode_message already maps errors; keep the feed alive
+            stats.reject("decode_error", raw, nlines)
             return
         try:
             stored = False
@@ -97,16 +109,16 @@ class Processor:
                         batch.vessels[rep.mmsi] = tracks.tracks[rep.mmsi]
                         stored = True
         except Exception:  # defensive: one odd message must not stop the pipeline
-            stats.reject("internal_error", msg[4], nlines)
+            stats.reject("internal_error", raw, nlines)
             return
         if stored:
             batch.lines += nlines
             batch.messages += 1
             stats.buffered_pending += nlines
         elif reports and type(reports[0]) is PositionReport:
-            stats.reject("no_position", msg[4], nlines)
+            stats.reject("no_position", raw, nlines)
         else:
-            stats.reject("unstored_type", msg[4], nlines)
+            stats.reject("unstored_type", raw, nlines)
 
     def _signal(self, signal: DistressSignal, batch: Batch) -> None:
         batch.distress.append(signal)
@@ -139,9 +151,10 @@ class Processor:
                 rep.suspect,
             )
         )
-        batch.days.add(int(ts // 86400))
         if ts > batch.max_received_ts_s:
             batch.max_received_ts_s = ts
+        if ts < batch.min_received_ts_s:
+            batch.min_received_ts_s = ts
         if newest:
             batch.latest[mmsi] = rep
         return True

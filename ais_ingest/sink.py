@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -59,6 +60,7 @@ _STATIC = (
     ("eta", "text"),
 )
 _NEWER = "EXCLUDED.static_updated_at >= COALESCE(v.static_updated_at, '-infinity')"
+# Built from the constant column list above only (no input reaches the SQL text).
 UPSERT_VESSEL = f"""
 INSERT INTO vessel AS v (mmsi, {", ".join(c for c, _ in _STATIC)}, first_seen_at, last_seen_at,
     static_updated_at, updated_at)
@@ -77,7 +79,7 @@ ON CONFLICT (mmsi) DO UPDATE SET
     last_seen_at = GREATEST(v.last_seen_at, EXCLUDED.last_seen_at),
     static_updated_at = GREATEST(v.static_updated_at, EXCLUDED.static_updated_at),
     updated_at = now()
-"""
+"""  # noqa: S608
 
 WATERMARK = """
 SELECT pg_notify($1, json_build_object('max_updated_at', now(), 'count', $2::int,
@@ -159,27 +161,33 @@ class Sink:
                 self._conn.terminate()
         self._conn = None
 
-    async def _ensure_partitions(self, conn: asyncpg.Connection, days: set[int]) -> None:
-        today = date.today()
-        lo = today - timedelta(days=self.retention_days)
-        hi = today + timedelta(days=1)
-        for day_n in days - self._ensured_days:
+    def _missing_days(self, batch: Batch) -> list[int]:
+        """Days since 1970-01-01 (UTC) of the batch inside the retention window, not ensured."""
+        if not batch.positions:
+            return []
+        today_n = int(time.time() // 86400)
+        lo = max(int(batch.min_received_ts_s // 86400), today_n - self.retention_days)
+        hi = min(int(batch.max_received_ts_s // 86400), today_n + 1)
+        return [d for d in range(lo, hi + 1) if d not in self._ensured_days]
+
+    async def _ensure_partitions(self, conn: asyncpg.Connection, days: list[int]) -> None:
+        for day_n in days:
             day = date(1970, 1, 1) + timedelta(days=day_n)
-            if lo <= day <= hi:
-                try:
-                    await conn.execute("SELECT ensure_vessel_position_partition($1::date)", day)
-                except asyncpg.PostgresError as exc:
-                    if isinstance(exc, TRANSIENT_ERRORS):
-                        raise
-                    # e.g. rows of that day already sit in the default partition: keep using it
-                    log.warning("no partition for %s (%s); rows go to the default", day, exc)
+            try:
+                await conn.execute("SELECT ensure_vessel_position_partition($1::date)", day)
+            except asyncpg.PostgresError as exc:
+                if isinstance(exc, TRANSIENT_ERRORS):
+                    raise
+                # e.g. rows of that day already sit in the default partition: keep using it
+                log.warning("no partition for %s (%s); rows go to the default", day, exc)
             self._ensured_days.add(day_n)
 
     async def write(self, batch: Batch) -> None:
         """Persist one batch in one transaction; NOTIFY watermark and distress on commit."""
         conn = await self.connect()
-        if batch.days - self._ensured_days:
-            await self._ensure_partitions(conn, batch.days)
+        missing = self._missing_days(batch)
+        if missing:
+            await self._ensure_partitions(conn, missing)
         latest = list(batch.latest.values())
         vessels = list(batch.vessels.values())
         async with conn.transaction():
@@ -223,7 +231,7 @@ def _vessel_arrays(vessels: list[Any], static_mmsis: set[int]) -> list[list[Any]
         has_static = tr.mmsi in static_mmsis
         cols[0].append(tr.mmsi)
         if has_static:
-            values = (
+            values: tuple[Any, ...] = (
                 tr.imo if tr.imo is not None and tr.imo < 2**31 else None,
                 _clip(tr.name, 120),
                 _clip(tr.call_sign, 16),

@@ -107,8 +107,18 @@ class VesselTrack:
 
 
 def _jump(lat: float, lon: float, ts: float, ref_lat: float, ref_lon: float, ref_ts: float) -> bool:
-    dt_s = max(ts - ref_ts, MIN_JUMP_DT_S)
-    return distance_nm(ref_lat, ref_lon, lat, lon) > MAX_PLAUSIBLE_SPEED_KN * dt_s / 3600.0
+    """True if going from the reference fix to this one implies more than 60 kn."""
+    limit_nm = MAX_PLAUSIBLE_SPEED_KN * max(ts - ref_ts, MIN_JUMP_DT_S) / 3600.0
+    dlat_nm = abs(lat - ref_lat) * 60.0
+    if dlat_nm > limit_nm:
+        return True
+    dlon = abs(lon - ref_lon)
+    if dlon > 180.0:
+        dlon = 360.0 - dlon
+    # Cheap bound first: a longitude difference never spans more than its equatorial length.
+    if (dlat_nm + dlon * 60.0) <= limit_nm:
+        return False
+    return distance_nm(ref_lat, ref_lon, lat, lon) > limit_nm
 
 
 class TrackStore:
