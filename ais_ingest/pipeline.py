@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 MAX_PERMANENT_FAILURES = 3
 Reporter = Callable[[IngestStats], None]
+Progress = Callable[[str, int, int], None]
 
 
 class Pipeline:
@@ -200,6 +201,7 @@ async def run_pipeline(
     report: Reporter | None = None,
     flush_timeout_s: float | None = 30.0,
     pipeline: Pipeline | None = None,
+    progress: Progress | None = None,
 ) -> IngestStats:
     """Ingest from every source URI into the database until they end or the task is cancelled.
 
@@ -218,7 +220,7 @@ async def run_pipeline(
     try:
         async with asyncio.TaskGroup() as group:
             for uri in sources:
-                group.create_task(run_source(uri, pipe.ingest, pipe.end_stream), name=uri)
+                group.create_task(run_source(uri, pipe.ingest, pipe.end_stream, progress), name=uri)
     finally:
         if reporter is not None:
             reporter.cancel()

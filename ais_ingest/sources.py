@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 # ingest(stream key, lines, arrival time Unix s or None for now) and end-of-stream callbacks
 Ingest = Callable[[object, list[bytes], float | None], Awaitable[None]]
 EndStream = Callable[[object], None]
+# progress(label, bytes done, bytes total) for file replay
+Progress = Callable[[str, int, int], None]
 
 READ_BYTES = 1 << 16
 MAX_LINE_BYTES = 4096
@@ -126,11 +128,18 @@ def peek_time_s(line: bytes) -> float | None:
     return None
 
 
-async def run_file(spec: SourceSpec, ingest: Ingest, end: EndStream, key: object) -> None:
+async def run_file(
+    spec: SourceSpec,
+    ingest: Ingest,
+    end: EndStream,
+    key: object,
+    progress: Progress | None = None,
+) -> None:
     """Replay a file (.gz aware) as fast as possible, or paced by its timestamps x speed."""
     assert spec.path is not None
-    opener = gzip.open if spec.path.suffix == ".gz" else open
-    with opener(spec.path, "rb") as fh:  # type: ignore[operator]
+    total = spec.path.stat().st_size
+    with spec.path.open("rb") as raw:
+        fh = gzip.open(raw, "rb") if spec.path.suffix == ".gz" else raw  # noqa: SIM115
         if spec.speed is None:
             while True:
                 lines = await asyncio.to_thread(fh.readlines, 1 << 20)
@@ -139,8 +148,12 @@ async def run_file(spec: SourceSpec, ingest: Ingest, end: EndStream, key: object
                 for i in range(0, len(lines), FILE_CHUNK_LINES):
                     await ingest(key, lines[i : i + FILE_CHUNK_LINES], None)
                     await asyncio.sleep(0)
+                if progress is not None:
+                    progress(spec.label, raw.tell(), total)
         else:
             await _paced(fh, spec.speed, ingest, key)
+        if progress is not None:
+            progress(spec.label, total, total)
     end(key)
 
 
@@ -278,11 +291,13 @@ async def run_stdin(ingest: Ingest, end: EndStream) -> None:
     await _pump_stream(reader, ingest, end, "stdin")
 
 
-async def run_source(uri: str, ingest: Ingest, end: EndStream) -> None:
+async def run_source(
+    uri: str, ingest: Ingest, end: EndStream, progress: Progress | None = None
+) -> None:
     """Run one source URI until it ends (files, stdin) or forever (network sources)."""
     spec = parse_source(uri)
     if spec.kind == "file":
-        await run_file(spec, ingest, end, spec.label)
+        await run_file(spec, ingest, end, spec.label, progress)
     elif spec.kind == "stdin":
         await run_stdin(ingest, end)
     elif spec.kind == "tcp":

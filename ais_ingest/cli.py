@@ -1,0 +1,129 @@
+"""Command line: `ingest SOURCE...` and `bench-ingest --corpus DIR` (typer sub-app)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ais_ingest.sources import SourceError, parse_source
+from ais_ingest.stats import IngestStats
+
+app = typer.Typer(help="AIS ingest: feeds in, vessel picture out.", no_args_is_help=True)
+err = Console(stderr=True)
+
+
+@contextlib.contextmanager
+def _database(database_url: str | None) -> Iterator[str]:
+    """The given URL, SAR_DATABASE_URL, or the embedded cluster (started and migrated)."""
+    if database_url:
+        yield database_url
+        return
+    from sar_coord.core.config import get_settings
+    from sar_coord.runtime import database
+
+    with database(get_settings()) as url:
+        yield url
+
+
+def _print_stats(stats: IngestStats) -> None:
+    err.print(json.dumps(stats.snapshot(), separators=(",", ":")))
+
+
+@app.command("ingest")
+def ingest(
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="tcp://host:port, tcp-listen://:port, udp://:port, file:PATH?speed=N, -"
+        ),
+    ],
+    stats: Annotated[bool, typer.Option("--stats", help="Print counters every 5 s.")] = False,
+    dead_letter: Annotated[
+        Path | None, typer.Option("--dead-letter", help="Append rejected lines (reason TAB line).")
+    ] = None,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", help="Default: SAR_DATABASE_URL / embedded.")
+    ] = None,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Progress bar for file replay.")
+    ] = True,
+) -> None:
+    """Ingest AIS from one or more sources into the database until they end or Ctrl-C."""
+    from ais_ingest.pipeline import run_pipeline
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        specs = [parse_source(s) for s in sources]
+    except SourceError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    show_bar = progress and err.is_terminal and any(s.kind == "file" for s in specs)
+    with _database(database_url) as url:
+        bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            disable=not show_bar,
+        )
+        tasks: dict[str, object] = {}
+
+        def on_progress(label: str, done: int, total: int) -> None:
+            task = tasks.get(label)
+            if task is None:
+                task = tasks[label] = bar.add_task(label, total=total)
+            bar.update(task, completed=done)  # type: ignore[arg-type]
+
+        with bar:
+            try:
+                final = asyncio.run(
+                    run_pipeline(
+                        sources,
+                        url,
+                        dead_letter=dead_letter,
+                        stats_every_s=5.0 if stats else None,
+                        report=_print_stats if stats else None,
+                        progress=on_progress if show_bar else None,
+                    )
+                )
+            except KeyboardInterrupt:
+                err.print("interrupted")
+                raise typer.Exit(130) from None
+    if not stats:
+        _print_stats(final)
+    if not final.balanced():
+        sys.exit(2)
+
+
+@app.command("bench-ingest")
+def bench_ingest(
+    corpus: Annotated[Path, typer.Option("--corpus", help="Directory of AIS capture files.")],
+    repeat: Annotated[int, typer.Option("--repeat", min=1, help="Replay the corpus N times.")] = 1,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", help="Default: SAR_DATABASE_URL / embedded.")
+    ] = None,
+) -> None:
+    """Replay the corpus through the pipeline into PostGIS and time pyais alone; one JSON line."""
+    from ais_ingest.bench import run_bench
+
+    if not corpus.is_dir():
+        raise typer.BadParameter(f"{corpus} is not a directory")
+    with _database(database_url) as url:
+        result = asyncio.run(run_bench(corpus, url, repeat))
+    typer.echo(json.dumps(result, separators=(",", ":")))
+
+
+if __name__ == "__main__":
+    app()
