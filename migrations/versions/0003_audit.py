@@ -83,6 +83,7 @@ def upgrade() -> None:
     op.create_table('transparency_log',
     sa.Column('leaf_index', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('record_id', sa.BigInteger(), nullable=True),
     sa.Column('case_id', sa.BigInteger(), nullable=True),
     sa.Column('vessel_mmsis', postgresql.ARRAY(sa.BigInteger()), server_default=sa.text("'{}'::bigint[]"), nullable=False),
     sa.Column('port_locode', sa.String(length=5), nullable=True),
@@ -97,6 +98,7 @@ def upgrade() -> None:
     op.create_index(op.f('ix_transparency_log_logged_at'), 'transparency_log', ['logged_at'], unique=False)
     op.create_index(op.f('ix_transparency_log_port_locode'), 'transparency_log', ['port_locode'], unique=False)
     op.create_index('ix_transparency_log_vessel_mmsis', 'transparency_log', ['vessel_mmsis'], unique=False, postgresql_using='gin')
+    op.create_index('ix_transparency_log_kind_record_id', 'transparency_log', ['kind', 'record_id'], unique=False)
     op.create_table('place_designation',
     sa.Column('id', sa.BigInteger(), autoincrement=True, nullable=False),
     sa.Column('country', sa.String(length=2), nullable=False),
@@ -240,14 +242,20 @@ def _seed() -> None:
             set_by=SEED_SET_BY,
             set_at=now.isoformat(),
         )
-        refs = {"case_id": None, "vessel_mmsis": [], "port_locode": None, "outcome": None}
+        refs = {
+            "record_id": row.id,
+            "case_id": None,
+            "vessel_mmsis": [],
+            "port_locode": None,
+            "outcome": None,
+        }
         entry = encode_entry(index, "designation", now, payload, refs)
         bind.execute(
             sa.text(
-                "INSERT INTO transparency_log (leaf_index, kind, logged_at, entry, leaf_hash)"
-                " VALUES (:i, 'designation', :at, :entry, :leaf)"
+                "INSERT INTO transparency_log (leaf_index, kind, record_id, logged_at, entry,"
+                " leaf_hash) VALUES (:i, 'designation', :rid, :at, :entry, :leaf)"
             ),
-            {"i": index, "at": now, "entry": entry, "leaf": leaf_hash(entry)},
+            {"i": index, "rid": row.id, "at": now, "entry": entry, "leaf": leaf_hash(entry)},
         )
 
 
@@ -267,6 +275,7 @@ def downgrade() -> None:
     op.drop_index('ix_place_designation_country_locode', table_name='place_designation')
     op.drop_table('place_designation')
     op.drop_index('ix_transparency_log_vessel_mmsis', table_name='transparency_log', postgresql_using='gin')
+    op.drop_index('ix_transparency_log_kind_record_id', table_name='transparency_log')
     op.drop_index(op.f('ix_transparency_log_port_locode'), table_name='transparency_log')
     op.drop_index(op.f('ix_transparency_log_logged_at'), table_name='transparency_log')
     op.drop_index(op.f('ix_transparency_log_kind'), table_name='transparency_log')

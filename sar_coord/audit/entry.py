@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 ENTRY_VERSION = 1
 EXPORT_FORMAT = "sar-coord-transparency-log/v1"
 
 
+def _default(obj: Any) -> Any:
+    if isinstance(obj, datetime | date):
+        return obj.isoformat()
+    if isinstance(obj, bytes):
+        return obj.hex()
+    if isinstance(obj, set | frozenset | tuple):
+        return sorted(obj) if isinstance(obj, set | frozenset) else list(obj)
+    raise TypeError(f"cannot log a {type(obj).__name__} value")
+
+
 def canonical_json(doc: Any) -> bytes:
     """Return compact, key-sorted UTF-8 JSON: the same document always gives the same bytes."""
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return json.dumps(
+        doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default
+    ).encode()
 
 
 def encode_entry(

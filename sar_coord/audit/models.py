@@ -14,16 +14,18 @@ from sar_coord.core.db import Base
 class TransparencyLogEntry(Base):
     """One leaf: index assigned under an advisory lock, canonical entry bytes, RFC 9162 leaf hash.
 
-    case_id, vessel_mmsis, port_locode and outcome are copies of the entry's refs, for filtering.
+    record_id, case_id, vessel_mmsis, port_locode, outcome copy the entry's refs, for filtering.
     """
 
     __tablename__ = "transparency_log"
     __table_args__ = (
         Index("ix_transparency_log_vessel_mmsis", "vessel_mmsis", postgresql_using="gin"),
+        Index("ix_transparency_log_kind_record_id", "kind", "record_id"),
     )
 
     leaf_index: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     kind: Mapped[str] = mapped_column(String(40), index=True)
+    record_id: Mapped[int | None] = mapped_column(BigInteger)
     case_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     vessel_mmsis: Mapped[list[int]] = mapped_column(
         ARRAY(BigInteger), server_default=text("'{}'::bigint[]")

@@ -1,4 +1,4 @@
-"""Tables: disembarkation, disembarkation_transfer, compliance_evaluation (counts only, no names)."""
+"""Tables: disembarkation, its transfers, compliance_evaluation (counts only, no names)."""
 
 from __future__ import annotations
 

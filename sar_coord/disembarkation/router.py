@@ -1,0 +1,47 @@
+"""Routes: RCCs record disembarkations (evaluated and logged); RCCs and auditors read them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+
+from sar_coord.auth.deps import RCC, RCC_OR_AUDITOR, require_role
+from sar_coord.auth.service import Principal
+from sar_coord.core.deps import SessionDep
+from sar_coord.disembarkation import service
+from sar_coord.disembarkation.schemas import DisembarkationCreate, DisembarkationRead
+
+router = APIRouter(prefix="/api/v1/disembarkations", tags=["disembarkation"])
+Rcc = Annotated[Principal, Depends(require_role(*RCC))]
+Reader = Annotated[Principal, Depends(require_role(*RCC_OR_AUDITOR))]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def record_disembarkation(
+    principal: Rcc, session: SessionDep, body: DisembarkationCreate
+) -> DisembarkationRead:
+    """Record a disembarkation (counts only); returns it with its compliance evaluation."""
+    return await service.record_disembarkation(
+        session, data=body, recorded_by_user_id=principal.user_id
+    )
+
+
+@router.get("")
+async def list_disembarkations(
+    _: Reader,
+    session: SessionDep,
+    case_id: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[DisembarkationRead]:
+    """Disembarkations, newest first, with transfers, evaluations and log indices."""
+    return await service.list_disembarkations(session, case_id=case_id, limit=limit, offset=offset)
+
+
+@router.get("/{disembarkation_id}")
+async def get_disembarkation(
+    _: Reader, session: SessionDep, disembarkation_id: int
+) -> DisembarkationRead:
+    """One disembarkation (notes included: RCC and auditor roles only)."""
+    return await service.get_disembarkation(session, disembarkation_id)

@@ -1,0 +1,152 @@
+"""Disembarkation API schemas: counts by category only, unknown fields rejected everywhere."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
+
+from sar_coord.core.schemas import StrictModel
+
+Mmsi = Field(ge=1, le=999_999_999, description="MMSI (9 digits)")
+VesselName = Field(None, max_length=120, description="vessel name (never a person's name)")
+
+
+class TransferIn(StrictModel):
+    """A ship-to-ship transfer of people (count only)."""
+
+    from_mmsi: int = Mmsi
+    from_vessel_name: str | None = VesselName
+    to_mmsi: int = Mmsi
+    to_vessel_name: str | None = VesselName
+    persons: int = Field(gt=0, le=10_000)
+    transferred_at: AwareDatetime | None = None
+
+
+class PersonCounts(StrictModel):
+    """People disembarked by category; total includes every other category."""
+
+    total: int = Field(ge=0, le=10_000)
+    minors: int = Field(0, ge=0)
+    unaccompanied_minors: int = Field(0, ge=0)
+    women: int = Field(0, ge=0)
+    medical_cases: int = Field(0, ge=0)
+    deceased: int = Field(0, ge=0)
+
+    @model_validator(mode="after")
+    def _within_total(self) -> PersonCounts:
+        for name in ("minors", "women", "medical_cases", "deceased"):
+            if getattr(self, name) > self.total:
+                raise ValueError(f"{name} exceeds total")
+        if self.unaccompanied_minors > self.minors:
+            raise ValueError("unaccompanied_minors exceeds minors")
+        return self
+
+
+class AssignmentIn(StrictModel):
+    """The RCC's place-of-safety assignment."""
+
+    assigned_by: str = Field(min_length=2, max_length=120, description="RCC that assigned it")
+    assigned_at: AwareDatetime
+    reference: str = Field(min_length=1, max_length=120)
+
+
+class DisembarkationCreate(StrictModel):
+    """An RCC's record of a disembarkation. No names or identifiers of rescued people."""
+
+    case_id: int = Field(ge=1)
+    rescuing_mmsi: int = Mmsi
+    rescuing_vessel_name: str | None = VesselName
+    rescued_at: AwareDatetime
+    persons_rescued: int = Field(ge=0, le=10_000)
+    disembarking_mmsi: int | None = Field(
+        None, ge=1, le=999_999_999, description="default: the rescuing vessel"
+    )
+    disembarking_vessel_name: str | None = VesselName
+    transfers: list[TransferIn] = Field(default_factory=list, max_length=50)
+    port_locode: str = Field(pattern=r"^[A-Z]{2}[A-Z2-9]{3}$")
+    disembarked_at: AwareDatetime
+    persons: PersonCounts
+    persons_seeking_asylum: int = Field(0, ge=0)
+    departure_country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
+    assignment: AssignmentIn | None = None
+    notes: str | None = Field(
+        None,
+        max_length=4000,
+        description="visible to RCC and auditor roles only; never names or identifiers of people",
+    )
+
+    @model_validator(mode="after")
+    def _asylum_within_total(self) -> DisembarkationCreate:
+        if self.persons_seeking_asylum > self.persons.total:
+            raise ValueError("persons_seeking_asylum exceeds persons.total")
+        return self
+
+
+class RuleResultRead(BaseModel):
+    """One rule's outcome."""
+
+    rule: str
+    outcome: str
+    explanation: str
+    attributed_to: list[str]
+
+
+class EvaluationRead(BaseModel):
+    """A compliance evaluation."""
+
+    id: int
+    ruleset_version: str
+    registry_hash: str
+    outcome: str
+    results: list[RuleResultRead]
+    evaluated_at: datetime
+    log_index: int | None = None
+
+
+class TransferRead(BaseModel):
+    """A stored transfer."""
+
+    seq: int
+    from_mmsi: int
+    from_vessel_name: str | None
+    to_mmsi: int
+    to_vessel_name: str | None
+    persons: int
+    transferred_at: datetime | None
+
+
+class DisembarkationRead(BaseModel):
+    """A stored disembarkation with its transfers and evaluations."""
+
+    id: int
+    case_id: int
+    rescuing_mmsi: int
+    rescuing_vessel_name: str | None
+    rescued_at: datetime
+    persons_rescued: int
+    disembarking_mmsi: int
+    disembarking_vessel_name: str | None
+    port_locode: str
+    port_country: str
+    disembarked_at: datetime
+    persons: PersonCounts
+    persons_seeking_asylum: int
+    departure_country: str | None
+    assignment: AssignmentIn | None
+    notes: str | None
+    recorded_at: datetime
+    transfers: list[TransferRead]
+    evaluations: list[EvaluationRead]
+    log_index: int | None = None
+
+    def log_payload(self) -> dict[str, Any]:
+        """Return the logged form: everything but the notes, which are only hashed."""
+        import hashlib
+
+        doc = self.model_dump(mode="json", exclude={"notes", "evaluations", "log_index"})
+        doc["notes_sha256"] = (
+            hashlib.sha256(self.notes.encode()).hexdigest() if self.notes else None
+        )
+        return doc

@@ -1,0 +1,312 @@
+"""Record disembarkations, evaluate them against the registry as it stood, log both."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sar_coord.audit.models import TransparencyLogEntry
+from sar_coord.audit.service import append_entry
+from sar_coord.cases.models import DistressCase
+from sar_coord.disembarkation import rules
+from sar_coord.disembarkation.config import get_disembarkation_settings
+from sar_coord.disembarkation.exceptions import CaseNotFound, DisembarkationNotFound
+from sar_coord.disembarkation.models import (
+    ComplianceEvaluation,
+    Disembarkation,
+    DisembarkationTransfer,
+)
+from sar_coord.disembarkation.schemas import (
+    AssignmentIn,
+    DisembarkationCreate,
+    DisembarkationRead,
+    EvaluationRead,
+    PersonCounts,
+    RuleResultRead,
+    TransferRead,
+)
+from sar_coord.places.service import get_port, registry_snapshot
+
+
+def facts_of(
+    d: Disembarkation, transfers: list[DisembarkationTransfer]
+) -> rules.DisembarkationFacts:
+    """Build the rules' input from stored rows (vessel ids are MMSIs as text)."""
+    names: dict[str, str] = {}
+    for mmsi, name in [
+        (d.rescuing_mmsi, d.rescuing_vessel_name),
+        (d.disembarking_mmsi, d.disembarking_vessel_name),
+        *[(t.from_mmsi, t.from_vessel_name) for t in transfers],
+        *[(t.to_mmsi, t.to_vessel_name) for t in transfers],
+    ]:
+        if name:
+            names.setdefault(str(mmsi), f"{name} ({mmsi})")
+    assignment = None
+    if d.assignment_by and d.assignment_at and d.assignment_reference:
+        assignment = rules.Assignment(d.assignment_by, d.assignment_at, d.assignment_reference)
+    return rules.DisembarkationFacts(
+        rescuing_vessel=str(d.rescuing_mmsi),
+        persons_rescued=d.persons_rescued,
+        rescued_at=d.rescued_at,
+        disembarking_vessel=str(d.disembarking_mmsi),
+        port_locode=d.port_locode,
+        port_country=d.port_country,
+        disembarked_at=d.disembarked_at,
+        persons_disembarked=d.persons_total,
+        persons_seeking_asylum=d.persons_seeking_asylum,
+        departure_country=d.departure_country,
+        assignment=assignment,
+        transfers=tuple(
+            rules.Transfer(str(t.from_mmsi), str(t.to_mmsi), t.persons, t.transferred_at)
+            for t in transfers
+        ),
+        vessel_names=names,
+    )
+
+
+def _chain_mmsis(d: Disembarkation, transfers: list[DisembarkationTransfer]) -> list[int]:
+    found = {d.rescuing_mmsi, d.disembarking_mmsi}
+    for t in transfers:
+        found |= {t.from_mmsi, t.to_mmsi}
+    return sorted(found)
+
+
+async def record_disembarkation(
+    session: AsyncSession, *, data: DisembarkationCreate, recorded_by_user_id: int | None
+) -> DisembarkationRead:
+    """Store the record, evaluate compliance, and append both to the transparency log."""
+    if await session.scalar(select(DistressCase.id).where(DistressCase.id == data.case_id)) is None:
+        raise CaseNotFound(f"no case {data.case_id}")
+    port = await get_port(session, data.port_locode)
+    a = data.assignment
+    d = Disembarkation(
+        case_id=data.case_id,
+        rescuing_mmsi=data.rescuing_mmsi,
+        rescuing_vessel_name=data.rescuing_vessel_name,
+        rescued_at=data.rescued_at,
+        persons_rescued=data.persons_rescued,
+        disembarking_mmsi=data.disembarking_mmsi or data.rescuing_mmsi,
+        disembarking_vessel_name=(
+            data.disembarking_vessel_name
+            if data.disembarking_mmsi
+            else data.disembarking_vessel_name or data.rescuing_vessel_name
+        ),
+        port_locode=port.locode,
+        port_country=port.country,
+        disembarked_at=data.disembarked_at,
+        persons_total=data.persons.total,
+        minors=data.persons.minors,
+        unaccompanied_minors=data.persons.unaccompanied_minors,
+        women=data.persons.women,
+        medical_cases=data.persons.medical_cases,
+        deceased=data.persons.deceased,
+        persons_seeking_asylum=data.persons_seeking_asylum,
+        departure_country=data.departure_country,
+        assignment_by=a.assigned_by if a else None,
+        assignment_at=a.assigned_at if a else None,
+        assignment_reference=a.reference if a else None,
+        notes=data.notes,
+        recorded_by_user_id=recorded_by_user_id,
+    )
+    session.add(d)
+    await session.flush()
+    transfers = [
+        DisembarkationTransfer(
+            disembarkation_id=d.id,
+            seq=i,
+            from_mmsi=t.from_mmsi,
+            from_vessel_name=t.from_vessel_name,
+            to_mmsi=t.to_mmsi,
+            to_vessel_name=t.to_vessel_name,
+            persons=t.persons,
+            transferred_at=t.transferred_at,
+        )
+        for i, t in enumerate(data.transfers)
+    ]
+    session.add_all(transfers)
+    await session.flush()
+    await session.refresh(d, ["recorded_at"])
+
+    snapshot = await registry_snapshot(session, at=d.disembarked_at)
+    ev = rules.evaluate(
+        facts_of(d, transfers),
+        snapshot,
+        max_on_board_h=get_disembarkation_settings().max_on_board_h,
+    )
+    evaluation = ComplianceEvaluation(
+        disembarkation_id=d.id,
+        ruleset_version=ev.ruleset_version,
+        registry_hash=ev.registry_hash,
+        outcome=ev.outcome.value,
+        results=[r.as_dict() for r in ev.results],
+    )
+    session.add(evaluation)
+    await session.flush()
+    await session.refresh(evaluation, ["evaluated_at"])
+
+    mmsis = _chain_mmsis(d, transfers)
+    read = to_read(d, transfers, [evaluation])
+    read.log_index = await append_entry(
+        session,
+        kind="disembarkation",
+        payload=read.log_payload(),
+        record_id=d.id,
+        case_id=d.case_id,
+        vessel_mmsis=mmsis,
+        port_locode=d.port_locode,
+    )
+    read.evaluations[0].log_index = await append_entry(
+        session,
+        kind="compliance_evaluation",
+        payload=read.evaluations[0].model_dump(mode="json", exclude={"log_index"})
+        | {"disembarkation_id": d.id, "disembarkation_leaf": read.log_index},
+        record_id=evaluation.id,
+        case_id=d.case_id,
+        vessel_mmsis=mmsis,
+        port_locode=d.port_locode,
+        outcome=ev.outcome.value,
+    )
+    return read
+
+
+def to_read(
+    d: Disembarkation,
+    transfers: list[DisembarkationTransfer],
+    evaluations: list[ComplianceEvaluation],
+) -> DisembarkationRead:
+    """Assemble the API view of a stored disembarkation."""
+    return DisembarkationRead(
+        id=d.id,
+        case_id=d.case_id,
+        rescuing_mmsi=d.rescuing_mmsi,
+        rescuing_vessel_name=d.rescuing_vessel_name,
+        rescued_at=d.rescued_at,
+        persons_rescued=d.persons_rescued,
+        disembarking_mmsi=d.disembarking_mmsi,
+        disembarking_vessel_name=d.disembarking_vessel_name,
+        port_locode=d.port_locode,
+        port_country=d.port_country,
+        disembarked_at=d.disembarked_at,
+        persons=PersonCounts(
+            total=d.persons_total,
+            minors=d.minors,
+            unaccompanied_minors=d.unaccompanied_minors,
+            women=d.women,
+            medical_cases=d.medical_cases,
+            deceased=d.deceased,
+        ),
+        persons_seeking_asylum=d.persons_seeking_asylum,
+        departure_country=d.departure_country,
+        assignment=(
+            AssignmentIn(
+                assigned_by=d.assignment_by,
+                assigned_at=d.assignment_at,
+                reference=d.assignment_reference,
+            )
+            if d.assignment_by and d.assignment_at and d.assignment_reference
+            else None
+        ),
+        notes=d.notes,
+        recorded_at=d.recorded_at,
+        transfers=[
+            TransferRead(
+                seq=t.seq,
+                from_mmsi=t.from_mmsi,
+                from_vessel_name=t.from_vessel_name,
+                to_mmsi=t.to_mmsi,
+                to_vessel_name=t.to_vessel_name,
+                persons=t.persons,
+                transferred_at=t.transferred_at,
+            )
+            for t in sorted(transfers, key=lambda t: t.seq)
+        ],
+        evaluations=[
+            EvaluationRead(
+                id=e.id,
+                ruleset_version=e.ruleset_version,
+                registry_hash=e.registry_hash,
+                outcome=e.outcome,
+                results=[RuleResultRead.model_validate(r) for r in e.results],
+                evaluated_at=e.evaluated_at,
+            )
+            for e in evaluations
+        ],
+    )
+
+
+async def list_disembarkations(
+    session: AsyncSession, *, case_id: int | None = None, limit: int = 100, offset: int = 0
+) -> list[DisembarkationRead]:
+    """Return disembarkations (newest first) with transfers, evaluations and log indices."""
+    stmt = select(Disembarkation).order_by(Disembarkation.id.desc()).limit(limit).offset(offset)
+    if case_id is not None:
+        stmt = stmt.where(Disembarkation.case_id == case_id)
+    rows = list((await session.scalars(stmt)).all())
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    transfers = list(
+        (
+            await session.scalars(
+                select(DisembarkationTransfer).where(
+                    DisembarkationTransfer.disembarkation_id.in_(ids)
+                )
+            )
+        ).all()
+    )
+    evals = list(
+        (
+            await session.scalars(
+                select(ComplianceEvaluation)
+                .where(ComplianceEvaluation.disembarkation_id.in_(ids))
+                .order_by(ComplianceEvaluation.id)
+            )
+        ).all()
+    )
+    logged = await _log_indices(session, ids, [e.id for e in evals])
+    out = []
+    for r in rows:
+        read = to_read(
+            r,
+            [t for t in transfers if t.disembarkation_id == r.id],
+            [e for e in evals if e.disembarkation_id == r.id],
+        )
+        read.log_index = logged.get(("disembarkation", r.id))
+        for e in read.evaluations:
+            e.log_index = logged.get(("compliance_evaluation", e.id))
+        out.append(read)
+    return out
+
+
+async def _log_indices(
+    session: AsyncSession, ids: list[int], eval_ids: list[int]
+) -> dict[tuple[str, int], int]:
+    """Map (kind, record id) to leaf index for these records' log entries."""
+    rows = (
+        await session.execute(
+            select(
+                TransparencyLogEntry.kind,
+                TransparencyLogEntry.record_id,
+                TransparencyLogEntry.leaf_index,
+            ).where(
+                (
+                    (TransparencyLogEntry.kind == "disembarkation")
+                    & TransparencyLogEntry.record_id.in_(ids)
+                )
+                | (
+                    (TransparencyLogEntry.kind == "compliance_evaluation")
+                    & TransparencyLogEntry.record_id.in_(eval_ids)
+                )
+            )
+        )
+    ).all()
+    return {(k, int(r)): int(i) for k, r, i in rows if r is not None}
+
+
+async def get_disembarkation(session: AsyncSession, disembarkation_id: int) -> DisembarkationRead:
+    """Return one disembarkation or raise DisembarkationNotFound."""
+    d = await session.get(Disembarkation, disembarkation_id)
+    if d is None:
+        raise DisembarkationNotFound(f"no disembarkation {disembarkation_id}")
+    found = await list_disembarkations(session, case_id=d.case_id, limit=1000)
+    return next(r for r in found if r.id == disembarkation_id)

@@ -1,0 +1,67 @@
+"""Transparency log on real PostgreSQL: append, checkpoints, proofs, append-only enforcement."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sar_coord.audit import merkle
+from sar_coord.audit import service as log
+from sar_coord.audit.checkpoint import NoteSigner, open_checkpoint
+from sar_coord.audit.entry import decode_entry
+
+
+async def test_seed_designations_are_logged(session: AsyncSession) -> None:
+    rows = (
+        await session.execute(
+            text("SELECT leaf_index, kind, entry FROM transparency_log WHERE leaf_index < 2")
+        )
+    ).all()
+    assert [r.kind for r in rows] == ["designation", "designation"]
+    cites = [decode_entry(r.entry)["payload"]["citation"] for r in rows]
+    assert "UNHCR" in cites[0] and "Lethal Disregard" in cites[1]
+
+
+async def test_append_assigns_contiguous_indices_and_signs(
+    session: AsyncSession, log_signer: NoteSigner
+) -> None:
+    start = await log.tree_size(session)
+    idx = [
+        await log.append_entry(
+            session, kind="test", payload={"n": i}, case_id=None, vessel_mmsis=[247000000 + i]
+        )
+        for i in range(5)
+    ]
+    assert idx == list(range(start, start + 5))
+    cp = await log.latest_checkpoint(session)
+    assert cp is not None  # first append with no checkpoint yet signs one
+    opened = open_checkpoint(cp.note, [log_signer.verifier()])
+    hashes = await log.leaf_hashes(session, opened.size)
+    assert merkle.root_from_leaf_hashes(hashes) == opened.root_hash
+    cp2 = await log.sign_checkpoint(session)
+    assert cp2 is not None and cp2.tree_size == start + 5
+
+    proof = await log.get_inclusion_proof(session, leaf_index=idx[2])
+    merkle.verify_inclusion(idx[2], proof.tree_size, proof.leaf_hash, proof.path, cp2.root_hash)
+    r1, r2, cproof = await log.get_consistency_proof(
+        session, first=opened.size, second=cp2.tree_size
+    )
+    merkle.verify_consistency(opened.size, cp2.tree_size, cproof, opened.root_hash, cp2.root_hash)
+
+
+@pytest.mark.parametrize(
+    "stmt",
+    [
+        "UPDATE transparency_log SET kind = 'x' WHERE leaf_index = 0",
+        "DELETE FROM transparency_log WHERE leaf_index = 0",
+        "TRUNCATE transparency_log",
+        "UPDATE log_checkpoint SET note = ''",
+        "DELETE FROM place_designation",
+    ],
+)
+async def test_log_rows_cannot_be_changed(session: AsyncSession, stmt: str) -> None:
+    with pytest.raises(DBAPIError, match="append-only"):
+        async with session.begin_nested():
+            await session.execute(text(stmt))
