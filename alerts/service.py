@@ -105,7 +105,7 @@ async def get_alert(session: AsyncSession, alert_id: int, *, lock: bool = False)
     return alert
 
 
-async def _add_event(
+async def add_case_event(
     session: AsyncSession,
     *,
     case_id: int,
@@ -227,7 +227,7 @@ async def issue_alert(
     delivered = await _resolve_and_deliver(
         session, alert=alert, case=case, candidates=candidates, now=now, settings=settings
     )
-    await _add_event(
+    await add_case_event(
         session,
         case_id=case.id,
         actor=actor,
@@ -292,7 +292,7 @@ async def update_alert(
             session, alert=alert, case=case, candidates=candidates, now=now, settings=settings
         )
     await session.flush()
-    await _add_event(
+    await add_case_event(
         session,
         case_id=case.id,
         actor=actor,
@@ -324,7 +324,7 @@ async def cancel_alert(session: AsyncSession, alert_id: int, *, reason: str, act
         now=now,
     )
     await session.flush()
-    await _add_event(
+    await add_case_event(
         session,
         case_id=alert.case_id,
         actor=actor,
@@ -379,7 +379,7 @@ async def record_answer(
         if prior is None:
             raise
         return prior, True
-    event = await _add_event(
+    event = await add_case_event(
         session,
         case_id=alert.case_id,
         actor=Actor(f"vessel:{mmsi}", user_id),

@@ -1,0 +1,239 @@
+"""Per-process ship fan-out: wakes on ALERTS notifications and pushes from each socket's cursor."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from alerts import repository
+from alerts.config import AlertsSettings
+from alerts.protocol import delivery_frame
+from sar_coord.core import events
+
+log = logging.getLogger(__name__)
+
+_ids = itertools.count(1)
+
+# Acks only move forward; presence is refreshed for every connected ship.
+_FLUSH = text(
+    """
+    INSERT INTO ship_cursor AS sc (mmsi, acked_seq, acked_at, last_seen_at, updated_at)
+    SELECT m, a, CASE WHEN a > 0 THEN CAST(:now AS timestamptz) END, :now, :now
+    FROM unnest(CAST(:mmsis AS bigint[]), CAST(:acks AS bigint[])) AS u(m, a)
+    ON CONFLICT (mmsi) DO UPDATE SET
+        acked_seq = GREATEST(sc.acked_seq, EXCLUDED.acked_seq),
+        acked_at = CASE WHEN EXCLUDED.acked_seq > sc.acked_seq THEN :now ELSE sc.acked_at END,
+        last_seen_at = :now,
+        updated_at = :now
+    """
+)
+
+
+class ShipSocket:
+    """One connected ship client: its cursor and a bounded queue of frames to send."""
+
+    def __init__(
+        self, mmsi: int, cursor: int, maxsize: int, kill: Callable[[str], Coroutine[Any, Any, None]]
+    ) -> None:
+        self.id = next(_ids)
+        self.mmsi = mmsi
+        self.cursor = cursor
+        """Highest seq queued for this socket."""
+        self.queue: asyncio.Queue[str] = asyncio.Queue(maxsize=maxsize)
+        self.needs_more = False
+        self.dead = False
+        self._kill = kill
+
+    def drop(self, reason: str) -> None:
+        """Disconnect without waiting (the client resumes from its last seq)."""
+        if not self.dead:
+            self.dead = True
+            task = asyncio.get_running_loop().create_task(self._kill(reason))
+            _background.add(task)
+            task.add_done_callback(_background.discard)
+
+
+_background: set[asyncio.Task[None]] = set()
+
+
+class Hub:
+    """Reads deliveries above each socket's cursor from the tables; queues them, never waits."""
+
+    def __init__(
+        self, engine: AsyncEngine, listener: events.Listener, settings: AlertsSettings
+    ) -> None:
+        self._engine = engine
+        self._listener = listener
+        self._settings = settings
+        self._sockets: dict[int, ShipSocket] = {}
+        self._by_mmsi: dict[int, set[int]] = {}
+        self._dirty: set[int] = set()
+        self._wake = asyncio.Event()
+        self._acks: dict[int, int] = {}
+        self._touched: set[int] = set()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._queue: asyncio.Queue[dict[str, Any]] | None = None
+        self.rounds = 0
+        self.dropped_slow = 0
+
+    @property
+    def connected(self) -> int:
+        """Number of registered sockets in this process."""
+        return len(self._sockets)
+
+    async def start(self) -> None:
+        """Subscribe to ALERTS and start the fan-out and flush loops."""
+        self._queue = self._listener.subscribe(events.ALERTS)
+        self._tasks = [
+            asyncio.create_task(self._listen(), name="hub-listen"),
+            asyncio.create_task(self._run(), name="hub-run"),
+            asyncio.create_task(self._flush_loop(), name="hub-flush"),
+        ]
+
+    async def stop(self) -> None:
+        """Stop the loops and write the last acks."""
+        if self._queue is not None:
+            self._listener.unsubscribe(events.ALERTS, self._queue)
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        with contextlib.suppress(Exception):
+            await self._flush()
+
+    def register(self, sock: ShipSocket) -> None:
+        """Start pushing to a socket from its cursor (replay first, then live)."""
+        self._sockets[sock.id] = sock
+        self._by_mmsi.setdefault(sock.mmsi, set()).add(sock.id)
+        self._touched.add(sock.mmsi)
+        self.mark_dirty(sock)
+
+    def unregister(self, sock: ShipSocket) -> None:
+        """Forget a socket."""
+        sock.dead = True
+        self._sockets.pop(sock.id, None)
+        ids = self._by_mmsi.get(sock.mmsi)
+        if ids is not None:
+            ids.discard(sock.id)
+            if not ids:
+                del self._by_mmsi[sock.mmsi]
+        self._dirty.discard(sock.id)
+
+    def mark_dirty(self, sock: ShipSocket) -> None:
+        """Ask the hub to read this socket's pending deliveries soon."""
+        self._dirty.add(sock.id)
+        self._wake.set()
+
+    def ack(self, sock: ShipSocket, seq: int) -> int:
+        """Record a cumulative ack (clamped to what was queued); written in the next flush."""
+        seq = min(seq, sock.cursor)
+        if seq > self._acks.get(sock.mmsi, 0):
+            self._acks[sock.mmsi] = seq
+        return seq
+
+    async def _listen(self) -> None:
+        assert self._queue is not None
+        while True:
+            payload = await self._queue.get()
+            mmsis = payload.get("mmsis")
+            if payload.get("_resync") or payload.get("all") or not isinstance(mmsis, list):
+                self._dirty.update(self._sockets)
+            else:
+                for mmsi in mmsis:
+                    self._dirty.update(self._by_mmsi.get(int(mmsi), ()))
+            self._wake.set()
+
+    async def _run(self) -> None:
+        poll_s = self._settings.safety_poll_s
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=poll_s)
+            if not self._wake.is_set():
+                # Safety net: a lost notification costs at most one poll period.
+                self._dirty.update(self._sockets)
+            self._wake.clear()
+            if not self._dirty:
+                continue
+            dirty, self._dirty = self._dirty, set()
+            try:
+                await self._push(dirty)
+            except Exception:
+                log.exception("hub round failed; retrying")
+                self._dirty.update(dirty)
+                await asyncio.sleep(0.5)
+
+    async def _push(self, dirty: set[int]) -> None:
+        self.rounds += 1
+        limit = self._settings.replay_page
+        batch = 2000
+        wanted = [
+            (s.id, s.mmsi, s.cursor)
+            for i in dirty
+            if (s := self._sockets.get(i)) is not None and not s.dead
+        ]
+        for start in range(0, len(wanted), batch):
+            chunk = wanted[start : start + batch]
+            async with self._engine.connect() as conn:
+                rows = await repository.pending(conn, wanted=chunk, limit=limit)
+                await conn.rollback()
+            counts: dict[int, int] = {}
+            for row in rows:
+                sock = self._sockets.get(row.socket_id)
+                if sock is None or sock.dead or row.seq <= sock.cursor:
+                    continue
+                frame = delivery_frame(row.kind, row.seq, row.committed_at, row.payload)
+                try:
+                    sock.queue.put_nowait(frame)
+                except asyncio.QueueFull:
+                    self.dropped_slow += 1
+                    sock.drop("too slow: reconnect and resume")
+                    continue
+                sock.cursor = row.seq
+                counts[sock.id] = counts.get(sock.id, 0) + 1
+            for sock_id, n in counts.items():
+                if n >= limit and (sock := self._sockets.get(sock_id)) is not None:
+                    # A long replay: read the next page when the sender has drained this one.
+                    sock.needs_more = True
+
+    async def _flush_loop(self) -> None:
+        period_s = self._settings.ack_flush_s
+        presence_every = max(1, int(self._settings.presence_ttl_s / 3 / period_s))
+        for tick in itertools.count():
+            await asyncio.sleep(period_s)
+            if tick % presence_every == 0:
+                self._touched.update(self._by_mmsi)
+            try:
+                await self._flush()
+            except Exception:
+                log.exception("ack flush failed; retrying")
+
+    async def _flush(self) -> None:
+        touched = self._touched | set(self._acks)
+        if not touched:
+            return
+        acks, self._acks, self._touched = self._acks, {}, set()
+        mmsis = sorted(touched)
+        try:
+            async with self._engine.begin() as conn:
+                await conn.execute(
+                    _FLUSH,
+                    {
+                        "mmsis": mmsis,
+                        "acks": [acks.get(m, 0) for m in mmsis],
+                        "now": datetime.now(UTC),
+                    },
+                )
+        except Exception:
+            for mmsi, seq in acks.items():
+                self._acks[mmsi] = max(seq, self._acks.get(mmsi, 0))
+            self._touched.update(touched)
+            raise

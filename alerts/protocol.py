@@ -1,0 +1,86 @@
+"""Websocket protocol v1: envelopes, client frame parsing and a per-connection rate bucket."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from alerts.exceptions import ProtocolError
+
+VERSION = 1
+CLOSE_POLICY = 1008
+CLOSE_SERVER_ERROR = 1011
+CLOSE_TRY_AGAIN = 1013
+
+
+def iso_z(at: datetime) -> str:
+    """ISO 8601 UTC with a Z suffix (millisecond precision)."""
+    return at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def envelope(type_: str, data: dict[str, Any], *, seq: int | None = None) -> str:
+    """A control or event frame; `seq` is set only on sequenced ship deliveries."""
+    body = {"v": VERSION, "type": type_, "seq": seq, "ts": iso_z(datetime.now(UTC)), "data": data}
+    return json.dumps(body, separators=(",", ":"), default=str)
+
+
+def delivery_frame(kind: str, seq: int, committed_at: datetime, payload_json: str) -> str:
+    """A sequenced ship delivery built around its stored JSON payload (no re-serialising)."""
+    return (
+        f'{{"v":{VERSION},"type":"{kind}","seq":{seq},'
+        f'"ts":"{iso_z(committed_at)}","data":{payload_json}}}'
+    )
+
+
+def error_frame(code: str, detail: str) -> str:
+    """An error envelope (sent before closing with 1008 or 1011)."""
+    return envelope("error", {"code": code, "detail": detail})
+
+
+def parse_frame(raw: str | bytes) -> tuple[str, dict[str, Any]]:
+    """(type, data) of a client frame, or ProtocolError for anything that is not protocol v1."""
+    if isinstance(raw, bytes):
+        raise ProtocolError("binary frames are not part of protocol v1")
+    try:
+        frame = json.loads(raw)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ProtocolError("frame is not JSON") from exc
+    if not isinstance(frame, dict):
+        raise ProtocolError("frame is not an object")
+    if frame.get("v", VERSION) != VERSION:
+        raise ProtocolError("unsupported protocol version")
+    type_ = frame.get("type")
+    data = frame.get("data", {})
+    if not isinstance(type_, str) or not isinstance(data, dict):
+        raise ProtocolError("frame needs a string type and an object data")
+    return type_, data
+
+
+def int_field(data: dict[str, Any], name: str) -> int:
+    """A non-negative integer field of a frame's data, or ProtocolError."""
+    value = data.get(name)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ProtocolError(f"{name} must be a non-negative integer")
+    return value
+
+
+class RateBucket:
+    """Token bucket: `rate_per_s` sustained, `burst` at once (monotonic clock)."""
+
+    def __init__(self, rate_per_s: float, burst: int) -> None:
+        self._rate = rate_per_s
+        self._burst = float(burst)
+        self._tokens = float(burst)
+        self._at = time.monotonic()
+
+    def allow(self) -> bool:
+        """Take one token; False when the client is over its rate."""
+        now = time.monotonic()
+        self._tokens = min(self._burst, self._tokens + (now - self._at) * self._rate)
+        self._at = now
+        if self._tokens < 1.0:
+            return False
+        self._tokens -= 1.0
+        return True

@@ -1,0 +1,259 @@
+"""The /ws/ship channel on the `websockets` library's own server (no ASGI, no compression)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from alerts import service
+from alerts.config import AlertsSettings
+from alerts.exceptions import ProtocolError
+from alerts.hub import Hub, ShipSocket
+from alerts.models import ShipCursor, ShipSequence
+from alerts.protocol import (
+    CLOSE_POLICY,
+    CLOSE_TRY_AGAIN,
+    RateBucket,
+    envelope,
+    error_frame,
+    int_field,
+    parse_frame,
+)
+from alerts.schemas import AnswerBody
+from alerts.ship_auth import ShipIdentity, resolve_ship
+from sar_coord.core.errors import AppError
+
+log = logging.getLogger(__name__)
+
+SHIP_PATH = "/ws/ship"
+HEALTH_PATH = "/healthz"
+FIRST_FRAME_TIMEOUT_S = 10.0
+_answer_adapter: TypeAdapter[Any] = TypeAdapter(AnswerBody)
+
+
+def bearer_token(headers: Any, query: dict[str, list[str]]) -> str | None:
+    """The API token from `Authorization: Bearer ...` or the `token` query parameter."""
+    auth = headers.get("Authorization") or ""
+    if auth.lower().startswith("bearer "):
+        return str(auth[7:].strip())
+    values = query.get("token")
+    return values[0] if values else None
+
+
+def _optional_int(query: dict[str, list[str]], name: str) -> int | None:
+    values = query.get(name)
+    if not values:
+        return None
+    if not values[0].isdigit():
+        raise ProtocolError(f"{name} must be a non-negative integer")
+    return int(values[0])
+
+
+class ShipServer:
+    """Serves /ws/ship: authenticates by API token, replays from resume_from, streams live."""
+
+    def __init__(
+        self,
+        hub: Hub,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        settings: AlertsSettings,
+    ) -> None:
+        self._hub = hub
+        self._sessionmaker = sessionmaker
+        self._settings = settings
+        self._server: Server | None = None
+        self._pending: dict[int, tuple[ShipIdentity, int | None]] = {}
+        self.port: int | None = None
+
+    async def start(self) -> int:
+        """Listen (SO_REUSEPORT, so every worker can share the port); returns the bound port."""
+        s = self._settings
+        self._server = await serve(
+            self._handle,
+            s.ship_ws_host,
+            s.ship_ws_port,
+            process_request=self._process_request,
+            compression=None,
+            max_size=s.max_message_bytes,
+            max_queue=16,
+            ping_interval=s.ping_interval_s,
+            ping_timeout=s.ping_timeout_s,
+            close_timeout=2,
+            reuse_port=s.ship_ws_reuse_port,
+            backlog=4096,
+        )
+        sockets = list(self._server.sockets)
+        self.port = int(sockets[0].getsockname()[1])
+        return self.port
+
+    async def stop(self) -> None:
+        """Stop accepting and close every connection (clients resume elsewhere)."""
+        if self._server is not None:
+            self._server.close(close_connections=True)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._server.wait_closed(), timeout=5)
+
+    async def _process_request(
+        self, connection: ServerConnection, request: Request
+    ) -> Response | None:
+        url = urlsplit(request.path)
+        if url.path == HEALTH_PATH:
+            return connection.respond(HTTPStatus.OK, "ok\n")
+        if url.path != SHIP_PATH:
+            return connection.respond(HTTPStatus.NOT_FOUND, "not found\n")
+        query = parse_qs(url.query)
+        token = bearer_token(request.headers, query)
+        if not token:
+            return connection.respond(HTTPStatus.UNAUTHORIZED, "API token required\n")
+        try:
+            mmsi = _optional_int(query, "mmsi")
+            resume_from = _optional_int(query, "resume_from")
+            async with self._sessionmaker() as session:
+                identity = await resolve_ship(session, token, mmsi)
+        except ProtocolError as exc:
+            return connection.respond(HTTPStatus.BAD_REQUEST, f"{exc.detail}\n")
+        except AppError as exc:
+            return connection.respond(HTTPStatus(exc.status_code), f"{exc.detail}\n")
+        self._pending[id(connection)] = (identity, resume_from)
+        return None
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        identity, resume_from = self._pending.pop(id(ws))
+        bucket = RateBucket(self._settings.rate_per_s, self._settings.rate_burst)
+        try:
+            if resume_from is None:
+                resume_from = await self._first_frame(ws, identity)
+            last_seq = await self._last_seq(identity.mmsi)
+        except ProtocolError as exc:
+            await _refuse(ws, exc)
+            return
+        sock = ShipSocket(
+            identity.mmsi, resume_from, self._settings.queue_size, lambda r: _kill(ws, sender, r)
+        )
+        welcome = {"mmsi": identity.mmsi, "resume_from": resume_from, "last_seq": last_seq}
+        sock.queue.put_nowait(envelope("welcome", welcome))
+        sender = asyncio.create_task(self._sender(ws, sock))
+        self._hub.register(sock)
+        try:
+            async for raw in ws:
+                if not bucket.allow():
+                    raise ProtocolError("message rate exceeded")
+                await self._on_frame(sock, identity, raw)
+        except ProtocolError as exc:
+            await _refuse(ws, exc)
+        except ConnectionClosed:
+            pass
+        finally:
+            self._hub.unregister(sock)
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
+                await sender
+
+    async def _first_frame(self, ws: ServerConnection, identity: ShipIdentity) -> int:
+        """resume_from from a first `resume` frame; without a number, the last acked seq."""
+        try:
+            raw = await asyncio.wait_for(ws.recv(), timeout=FIRST_FRAME_TIMEOUT_S)
+        except TimeoutError as exc:
+            raise ProtocolError("send resume_from (query parameter or first frame)") from exc
+        type_, data = parse_frame(raw)
+        if type_ != "resume":
+            raise ProtocolError("the first frame must be resume")
+        if "resume_from" in data:
+            return int_field(data, "resume_from")
+        async with self._sessionmaker() as session:
+            acked = await session.scalar(
+                select(ShipCursor.acked_seq).where(ShipCursor.mmsi == identity.mmsi)
+            )
+        return int(acked or 0)
+
+    async def _last_seq(self, mmsi: int) -> int:
+        async with self._sessionmaker() as session:
+            last = await session.scalar(
+                select(ShipSequence.last_seq).where(ShipSequence.mmsi == mmsi)
+            )
+        return int(last or 0)
+
+    async def _sender(self, ws: ServerConnection, sock: ShipSocket) -> None:
+        low_water = max(1, sock.queue.maxsize // 4)
+        while True:
+            frame = await sock.queue.get()
+            await ws.send(frame)
+            if sock.needs_more and sock.queue.qsize() <= low_water:
+                sock.needs_more = False
+                self._hub.mark_dirty(sock)
+
+    async def _on_frame(self, sock: ShipSocket, identity: ShipIdentity, raw: str | bytes) -> None:
+        type_, data = parse_frame(raw)
+        if type_ == "ack":
+            self._hub.ack(sock, int_field(data, "seq"))
+        elif type_ == "ping":
+            self._reply(sock, envelope("pong", {"nonce": data.get("nonce")}))
+        elif type_ == "answer":
+            self._reply(sock, await self._answer(identity, data))
+        else:
+            raise ProtocolError(f"unknown frame type {type_!r}")
+
+    def _reply(self, sock: ShipSocket, frame: str) -> None:
+        try:
+            sock.queue.put_nowait(frame)
+        except asyncio.QueueFull:
+            sock.drop("too slow: reconnect and resume")
+
+    async def _answer(self, identity: ShipIdentity, data: dict[str, Any]) -> str:
+        """Record an answer frame {alert_id, kind, client_msg_id, ...}; reply with its outcome."""
+        data = dict(data)
+        alert_id = int_field(data, "alert_id")
+        data.pop("alert_id")
+        try:
+            body = _answer_adapter.validate_python(data)
+        except ValidationError as exc:
+            detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            return envelope(
+                "answer_rejected",
+                {"client_msg_id": data.get("client_msg_id"), "code": "invalid", "detail": detail},
+            )
+        try:
+            async with self._sessionmaker() as session:
+                answer, duplicate = await service.record_answer(
+                    session,
+                    alert_id=alert_id,
+                    mmsi=identity.mmsi,
+                    body=body,
+                    user_id=identity.user_id,
+                )
+                await session.commit()
+        except AppError as exc:
+            return envelope(
+                "answer_rejected",
+                {"client_msg_id": body.client_msg_id, "code": exc.code, "detail": str(exc.detail)},
+            )
+        return envelope(
+            "answer_ack",
+            {"client_msg_id": body.client_msg_id, "answer_id": answer.id, "duplicate": duplicate},
+        )
+
+
+async def _refuse(ws: ServerConnection, exc: ProtocolError) -> None:
+    with contextlib.suppress(ConnectionClosed):
+        await ws.send(error_frame(exc.code, str(exc.detail)))
+        await ws.close(CLOSE_POLICY, str(exc.detail)[:120])
+
+
+async def _kill(ws: ServerConnection, sender: asyncio.Task[None], reason: str) -> None:
+    """Drop a slow client: stop its sender, try a clean close briefly, else abort the socket."""
+    sender.cancel()
+    try:
+        await asyncio.wait_for(ws.close(CLOSE_TRY_AGAIN, reason), timeout=1.0)
+    except (TimeoutError, ConnectionClosed, OSError):
+        ws.transport.abort()
