@@ -1,0 +1,161 @@
+"""AIS-SART / MOB / EPIRB-AIS beacons open cases: the DISTRESS consumer and a start-up sweep.
+
+A beacon's MMSI (970/972/974 prefix) links the case; there is at most one active case per MMSI
+(a partial unique index backs this under races between API processes). NOTIFY can be missed
+(restart, reconnect), so a sweep over vessel_latest catches beacons heard recently without one.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from sar_coord.cases import repository
+from sar_coord.cases.models import DistressCase
+from sar_coord.cases.service import Actor, add_event, insert_case
+from sar_coord.core import events
+from sar_coord.core.db import unit_of_work
+from sar_coord.core.geo import valid_lon_lat
+from sar_coord.core.time import utcnow
+from sar_coord.vessels.models import VesselLatest
+
+log = logging.getLogger(__name__)
+
+BEACON_SOURCES = {970: "ais_sart", 972: "ais_mob", 974: "ais_epirb"}
+SWEEP_WINDOW = timedelta(hours=1)
+DATUM_REFRESH = timedelta(minutes=1)
+SYSTEM = Actor("system:ais-beacon")
+
+
+def beacon_source(mmsi: int) -> str | None:
+    """'ais_sart', 'ais_mob' or 'ais_epirb' for a beacon MMSI, else None."""
+    return BEACON_SOURCES.get(mmsi // 1_000_000) if 100_000_000 <= mmsi <= 999_999_999 else None
+
+
+async def open_beacon_case(
+    session: AsyncSession, *, mmsi: int, lon: float, lat: float, reported_at: datetime
+) -> tuple[DistressCase, bool]:
+    """(case, created): opens the MMSI's case, or moves the datum of its active case."""
+    source = beacon_source(mmsi)
+    if source is None or not valid_lon_lat(lon, lat):
+        raise ValueError(f"not a beacon report: mmsi={mmsi} lon={lon} lat={lat}")
+    existing = await repository.active_case_for_mmsi(session, mmsi)
+    if existing is None:
+        try:
+            async with session.begin_nested():
+                case = await insert_case(
+                    session,
+                    source=source,
+                    lon=lon,
+                    lat=lat,
+                    fields={
+                        "source_mmsi": mmsi,
+                        "datum_at": reported_at,
+                        "datum_uncertainty_nm": 0.1,
+                        "reported_by": f"AIS {source.removeprefix('ais_').upper()} {mmsi}",
+                    },
+                    actor=SYSTEM,
+                )
+            return case, True
+        except IntegrityError:
+            existing = await repository.active_case_for_mmsi(session, mmsi)
+            if existing is None:
+                raise
+    if reported_at >= existing.datum_at + DATUM_REFRESH:
+        old_at = existing.datum_at
+        existing.datum = repository.point(lon, lat)
+        existing.datum_at = reported_at
+        existing.updated_at = utcnow()
+        await session.flush()
+        await add_event(
+            session,
+            existing,
+            SYSTEM,
+            "beacon_position",
+            {"lat": lat, "lon": lon, "reported_at": reported_at, "previous_datum_at": old_at},
+        )
+    return existing, False
+
+
+def _beacon_filter() -> Any:
+    return or_(
+        *(
+            and_(VesselLatest.mmsi >= p * 1_000_000, VesselLatest.mmsi < (p + 1) * 1_000_000)
+            for p in BEACON_SOURCES
+        )
+    )
+
+
+async def sweep_beacons(session: AsyncSession, *, now: datetime | None = None) -> int:
+    """Open cases for beacons heard within SWEEP_WINDOW that have no active case; returns count."""
+    since = (now or utcnow()) - SWEEP_WINDOW
+    rows = await session.execute(
+        select(
+            VesselLatest.mmsi,
+            text("ST_X(vessel_latest.position::geometry)"),
+            text("ST_Y(vessel_latest.position::geometry)"),
+            VesselLatest.reported_at,
+        ).where(_beacon_filter(), VesselLatest.reported_at >= since)
+    )
+    opened = 0
+    for mmsi, lon, lat, reported_at in rows.all():
+        if await repository.active_case_for_mmsi(session, mmsi) is not None:
+            continue
+        _, created = await open_beacon_case(
+            session, mmsi=mmsi, lon=lon, lat=lat, reported_at=reported_at
+        )
+        opened += created
+    return opened
+
+
+def _parse(payload: dict[str, Any]) -> tuple[int, float, float, datetime]:
+    reported = payload.get("reported_at")
+    at = datetime.fromisoformat(reported) if isinstance(reported, str) else utcnow()
+    return int(payload["mmsi"]), float(payload["lon"]), float(payload["lat"]), at
+
+
+async def run_distress_consumer(
+    sessionmaker: async_sessionmaker[AsyncSession], listener: events.Listener
+) -> None:
+    """Background task: sweep once, then open a case per DISTRESS notification (one commit each).
+
+    A `_resync` notification (listener reconnected or queue overflowed) triggers a new sweep.
+    Runs until cancelled; a bad payload is logged and skipped, never fatal.
+    """
+    queue = listener.subscribe(events.DISTRESS)
+    try:
+        await _sweep(sessionmaker)
+        while True:
+            payload = await queue.get()
+            if payload.get("_resync"):
+                await _sweep(sessionmaker)
+                continue
+            try:
+                mmsi, lon, lat, at = _parse(payload)
+                async with unit_of_work(sessionmaker) as session:
+                    case, created = await open_beacon_case(
+                        session, mmsi=mmsi, lon=lon, lat=lat, reported_at=at
+                    )
+                if created:
+                    log.warning("beacon %s opened case %s", mmsi, case.reference)
+            except (KeyError, TypeError, ValueError) as exc:
+                log.warning("ignoring DISTRESS payload %r: %s", payload, exc)
+            except Exception:
+                log.exception("DISTRESS payload %r failed; the next sweep retries it", payload)
+    finally:
+        listener.unsubscribe(events.DISTRESS, queue)
+
+
+async def _sweep(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    try:
+        async with unit_of_work(sessionmaker) as session:
+            opened = await sweep_beacons(session)
+        if opened:
+            log.warning("beacon sweep opened %d case(s)", opened)
+    except Exception:
+        log.exception("beacon sweep failed")

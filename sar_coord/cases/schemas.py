@@ -1,0 +1,178 @@
+"""Case request/response bodies: WGS 84 lat/lon, nautical miles, knots, UTC datetimes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, Field
+
+from sar_coord.core.schemas import ReadModel, StrictModel
+
+CaseStatus = Literal[
+    "open", "alerting", "assisting", "rescued", "disembarked", "closed", "cancelled", "false_alarm"
+]
+CaseSource = Literal["rcc", "partner", "ais_sart", "ais_mob", "ais_epirb", "dsc"]
+BoatType = Literal["rubber", "wooden", "fishing", "sailing", "other"]
+Lat = Field(ge=-90, le=90, description="Latitude, degrees WGS 84")
+Lon = Field(ge=-180, le=180, description="Longitude, degrees WGS 84")
+Mmsi = Field(ge=100_000_000, le=999_999_999, description="9-digit MMSI")
+
+
+class _CaseFacts(StrictModel):
+    """What is known about the boat and the people (counts only, never names)."""
+
+    persons_on_board: int | None = Field(None, ge=0, le=5000, description="Estimate")
+    boat_type: BoatType | None = None
+    boat_colour: str | None = Field(None, max_length=40)
+    engine_working: bool | None = None
+    people_in_water: int | None = Field(None, ge=0, le=5000)
+    medical_emergencies: int | None = Field(None, ge=0, le=5000)
+    children: int | None = Field(None, ge=0, le=5000)
+    deceased: int | None = Field(None, ge=0, le=5000)
+    departure_country: str | None = Field(
+        None, pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2"
+    )
+    departure_place: str | None = Field(None, max_length=120)
+    drift_speed_kn: float | None = Field(None, ge=0, le=20, description="Observed drift, knots")
+    drift_toward_deg: float | None = Field(None, ge=0, lt=360, description="Drift set, deg true")
+    wind_speed_kn: float | None = Field(None, ge=0, le=150, description="For a leeway estimate")
+    wind_from_deg: float | None = Field(None, ge=0, lt=360, description="Wind from, deg true")
+    description: str | None = Field(None, max_length=4000)
+
+
+class CaseCreate(_CaseFacts):
+    """An RCC's entry of a new case, or a DSC distress alert entered by the RCC."""
+
+    source: Literal["rcc", "dsc"] = "rcc"
+    source_mmsi: int | None = Field(None, ge=0, le=999_999_999, description="DSC: sender MMSI")
+    lat: float = Lat
+    lon: float = Lon
+    datum_at: AwareDatetime | None = Field(None, description="Time of the datum; default now")
+    datum_uncertainty_nm: float = Field(1.0, gt=0, le=500)
+    first_rcc: str | None = Field(None, max_length=120, description="First RCC informed")
+    first_rcc_informed_at: AwareDatetime | None = None
+    reported_by: str | None = Field(None, max_length=200)
+
+
+class PartnerReport(_CaseFacts):
+    """A boat in distress reported by a partner (phone hotline, NGO, aircraft, passing ship)."""
+
+    reported_by: str = Field(min_length=2, max_length=200, description="Organisation reporting")
+    lat: float = Lat
+    lon: float = Lon
+    datum_at: AwareDatetime | None = None
+    datum_uncertainty_nm: float = Field(2.0, gt=0, le=500)
+    first_rcc: str | None = Field(None, max_length=120, description="RCC the partner informed")
+    first_rcc_informed_at: AwareDatetime | None = None
+
+
+class CaseUpdate(_CaseFacts):
+    """New facts or a new datum; only the fields given change, each change is a case event."""
+
+    lat: float | None = Lat
+    lon: float | None = Lon
+    datum_at: AwareDatetime | None = None
+    datum_uncertainty_nm: float | None = Field(None, gt=0, le=500)
+
+
+class StatusChange(StrictModel):
+    """A status transition, with a note for the timeline."""
+
+    status: CaseStatus
+    note: str | None = Field(None, max_length=2000)
+
+
+class RccChange(StrictModel):
+    """The first RCC informed, or the responsible RCC accepting coordination (MSC.167 6.7)."""
+
+    role: Literal["first", "responsible"]
+    rcc: str = Field(min_length=2, max_length=120)
+    at: AwareDatetime | None = Field(None, description="When informed / accepted; default now")
+
+
+class PredictedDatum(ReadModel):
+    """Where the drifting boat is expected to be at `at` (UTC)."""
+
+    lat: float
+    lon: float
+    at: datetime
+    drift_speed_kn: float
+    drift_toward_deg: float
+    drift_source: str
+
+
+class CaseRead(ReadModel):
+    """A case as the API shows it."""
+
+    id: int
+    reference: str
+    status: CaseStatus
+    source: CaseSource
+    source_mmsi: int | None
+    reported_by: str | None
+    lat: float
+    lon: float
+    datum_at: datetime
+    datum_uncertainty_nm: float
+    persons_on_board: int | None
+    boat_type: BoatType | None
+    boat_colour: str | None
+    engine_working: bool | None
+    people_in_water: int | None
+    medical_emergencies: int | None
+    children: int | None
+    deceased: int | None
+    departure_country: str | None
+    departure_place: str | None
+    drift_speed_kn: float | None
+    drift_toward_deg: float | None
+    wind_speed_kn: float | None
+    wind_from_deg: float | None
+    first_rcc: str | None
+    first_rcc_informed_at: datetime | None
+    responsible_rcc: str | None
+    responsible_rcc_derived_at: datetime | None
+    responsible_rcc_accepted_at: datetime | None
+    outside_all_regions: bool = Field(
+        description="True when the datum lies in no loaded SAR region (no responsible RCC derived)"
+    )
+    description: str | None
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+    predicted_datum: PredictedDatum | None = None
+
+
+class CaseEventRead(ReadModel):
+    """One timeline entry: who, when, what."""
+
+    id: int
+    case_id: int
+    at: datetime
+    actor: str
+    actor_user_id: int | None
+    kind: str
+    data: dict[str, Any]
+
+
+class SarRegionWrite(StrictModel):
+    """An RCC's SAR region: a GeoJSON Polygon/MultiPolygon (RFC 7946, WGS 84) and contacts."""
+
+    rcc_name: str = Field(min_length=2, max_length=120)
+    region_name: str = Field(min_length=2, max_length=120)
+    contact: dict[str, str] = Field(
+        default_factory=dict, description="e.g. phone, email, inmarsat_c, mmsi (as text)"
+    )
+    geometry: dict[str, Any] = Field(description="GeoJSON Polygon or MultiPolygon geometry")
+
+
+class SarRegionRead(ReadModel):
+    """A loaded SAR region (geometry as GeoJSON)."""
+
+    id: int
+    rcc_name: str
+    region_name: str
+    contact: dict[str, Any]
+    geometry: dict[str, Any]
+    updated_at: datetime

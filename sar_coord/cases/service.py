@@ -1,0 +1,306 @@
+"""Case service: create from every source, update, status machine, RCCs; each change a case_event.
+
+Services only flush; the request or unit_of_work commits. Every event queues a transactional
+NOTIFY on core.events.CASES ({"case_id", "event_id"}), delivered when the transaction commits.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sar_coord.cases import regions, repository
+from sar_coord.cases.exceptions import BadTransition, CaseNotFound
+from sar_coord.cases.models import CaseEvent, DistressCase
+from sar_coord.cases.schemas import (
+    CaseCreate,
+    CaseRead,
+    CaseUpdate,
+    PartnerReport,
+    PredictedDatum,
+    RccChange,
+    StatusChange,
+)
+from sar_coord.core import events
+from sar_coord.core.geo import destination
+from sar_coord.core.time import utcnow
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "open": frozenset({"alerting", "assisting", "rescued", "cancelled", "false_alarm"}),
+    "alerting": frozenset({"assisting", "rescued", "cancelled", "false_alarm"}),
+    "assisting": frozenset({"rescued", "cancelled", "false_alarm"}),
+    "rescued": frozenset({"disembarked"}),
+    "disembarked": frozenset({"closed"}),
+    "closed": frozenset(),
+    "cancelled": frozenset(),
+    "false_alarm": frozenset(),
+}
+TERMINAL = frozenset({"closed", "cancelled", "false_alarm"})
+FACT_FIELDS = (
+    "persons_on_board",
+    "boat_type",
+    "boat_colour",
+    "engine_working",
+    "people_in_water",
+    "medical_emergencies",
+    "children",
+    "deceased",
+    "departure_country",
+    "departure_place",
+    "drift_speed_kn",
+    "drift_toward_deg",
+    "wind_speed_kn",
+    "wind_from_deg",
+    "description",
+)
+KNOT_MS = 1852.0 / 3600.0
+LEEWAY_FACTOR = {"rubber": 0.04, "wooden": 0.03, "fishing": 0.03, "sailing": 0.04}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who made a change: a user (name and id) or a system component (id None)."""
+
+    name: str
+    user_id: int | None = None
+
+
+def new_reference(now: datetime) -> str:
+    """A human-readable unique case reference, e.g. SAR-20261128-3FA9C1."""
+    return f"SAR-{now:%Y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+async def add_event(
+    session: AsyncSession, case: DistressCase, actor: Actor, kind: str, data: dict[str, Any]
+) -> CaseEvent:
+    """Append a timeline entry and queue the CASES notification (sent on commit)."""
+    event = CaseEvent(
+        case_id=case.id,
+        at=utcnow(),
+        actor=actor.name,
+        actor_user_id=actor.user_id,
+        kind=kind,
+        data=_jsonable(data),
+    )
+    session.add(event)
+    await session.flush()
+    await events.notify(session, events.CASES, {"case_id": case.id, "event_id": event.id})
+    return event
+
+
+async def _derive_responsible_rcc(
+    session: AsyncSession, case: DistressCase, lon: float, lat: float, actor: Actor
+) -> None:
+    """Set the responsible RCC from the SAR region covering the datum (or say there is none)."""
+    region = await regions.region_at(session, lon=lon, lat=lat)
+    name = region.rcc_name if region is not None else None
+    if name == case.responsible_rcc and case.responsible_rcc_derived_at is not None:
+        return
+    if case.responsible_rcc_accepted_at is not None:
+        return  # an RCC has accepted coordination: a moved datum does not hand it over silently
+    case.responsible_rcc = name
+    case.responsible_rcc_derived_at = utcnow()
+    await session.flush()
+    data: dict[str, Any] = {"responsible_rcc": name, "lat": lat, "lon": lon}
+    if region is None:
+        data["note"] = "datum is outside every loaded SAR region"
+    else:
+        data["region"] = region.region_name
+        data["contact"] = region.contact
+    await add_event(session, case, actor, "responsible_rcc_derived", data)
+
+
+async def insert_case(
+    session: AsyncSession,
+    *,
+    source: str,
+    lon: float,
+    lat: float,
+    fields: dict[str, Any],
+    actor: Actor,
+) -> DistressCase:
+    """Insert an open case with its 'created' event and derive the responsible RCC."""
+    now = utcnow()
+    datum_at = fields.pop("datum_at", None) or now
+    case = DistressCase(
+        reference=new_reference(now),
+        status="open",
+        source=source,
+        datum=repository.point(lon, lat),
+        datum_at=datum_at,
+        created_by_user_id=actor.user_id,
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+    if case.first_rcc and case.first_rcc_informed_at is None:
+        case.first_rcc_informed_at = now
+    session.add(case)
+    await session.flush()
+    created = {k: v for k, v in fields.items() if v is not None}
+    await add_event(
+        session,
+        case,
+        actor,
+        "created",
+        {"source": source, "lat": lat, "lon": lon, "datum_at": datum_at.isoformat(), **created},
+    )
+    if case.first_rcc:
+        await add_event(
+            session,
+            case,
+            actor,
+            "first_rcc_informed",
+            {"rcc": case.first_rcc, "at": case.first_rcc_informed_at},
+        )
+    await _derive_responsible_rcc(session, case, lon, lat, actor)
+    return case
+
+
+async def create_case(session: AsyncSession, *, body: CaseCreate, actor: Actor) -> DistressCase:
+    """Open a case entered by an RCC (source rcc) or from a DSC distress alert (source dsc)."""
+    fields = body.model_dump(exclude={"lat", "lon", "source"})
+    return await insert_case(
+        session, source=body.source, lon=body.lon, lat=body.lat, fields=fields, actor=actor
+    )
+
+
+async def report_from_partner(
+    session: AsyncSession, *, body: PartnerReport, actor: Actor
+) -> DistressCase:
+    """Open a case from a partner's report (hotline, NGO, aircraft, passing ship)."""
+    fields = body.model_dump(exclude={"lat", "lon"})
+    return await insert_case(
+        session, source="partner", lon=body.lon, lat=body.lat, fields=fields, actor=actor
+    )
+
+
+async def get_case(
+    session: AsyncSession, case_id: int, *, for_update: bool = False
+) -> tuple[DistressCase, float, float]:
+    """(case, datum lon, datum lat) or CaseNotFound."""
+    found = await repository.get_with_position(session, case_id, for_update=for_update)
+    if found is None:
+        raise CaseNotFound(case_id)
+    return found
+
+
+async def update_case(
+    session: AsyncSession, *, case_id: int, body: CaseUpdate, actor: Actor
+) -> DistressCase:
+    """Apply new facts or a new datum; records old and new values in one event."""
+    case, lon, lat = await get_case(session, case_id, for_update=True)
+    given = body.model_dump(exclude_unset=True)
+    changes: dict[str, Any] = {}
+    for name in (*FACT_FIELDS, "datum_uncertainty_nm", "datum_at"):
+        if name in given and getattr(case, name) != given[name]:
+            changes[name] = {"old": getattr(case, name), "new": given[name]}
+            setattr(case, name, given[name])
+    new_lon, new_lat = given.get("lon", lon), given.get("lat", lat)
+    moved = (new_lon, new_lat) != (lon, lat) and None not in (new_lon, new_lat)
+    if moved:
+        case.datum = repository.point(new_lon, new_lat)
+        changes["datum"] = {"old": [lon, lat], "new": [new_lon, new_lat]}
+        if "datum_at" not in given:
+            case.datum_at = utcnow()
+    if not changes:
+        return case
+    case.updated_at = utcnow()
+    await session.flush()
+    await add_event(session, case, actor, "updated", _jsonable(changes))
+    if moved:
+        await _derive_responsible_rcc(session, case, new_lon, new_lat, actor)
+    return case
+
+
+async def change_status(
+    session: AsyncSession, *, case_id: int, body: StatusChange, actor: Actor
+) -> DistressCase:
+    """Move a case along open -> alerting -> assisting -> rescued -> disembarked -> closed."""
+    case, _, _ = await get_case(session, case_id, for_update=True)
+    if body.status not in TRANSITIONS[case.status]:
+        raise BadTransition(f"{case.status} -> {body.status} is not allowed")
+    old = case.status
+    now = utcnow()
+    case.status = body.status
+    case.updated_at = now
+    if body.status in TERMINAL:
+        case.closed_at = now
+    await session.flush()
+    await add_event(
+        session, case, actor, "status", {"from": old, "to": body.status, "note": body.note}
+    )
+    return case
+
+
+async def record_rcc(
+    session: AsyncSession, *, case_id: int, body: RccChange, actor: Actor
+) -> DistressCase:
+    """Record the first RCC informed, or the responsible RCC accepting coordination, with times."""
+    case, _, _ = await get_case(session, case_id, for_update=True)
+    at = body.at or utcnow()
+    if body.role == "first":
+        case.first_rcc, case.first_rcc_informed_at = body.rcc, at
+        kind = "first_rcc_informed"
+    else:
+        case.responsible_rcc, case.responsible_rcc_accepted_at = body.rcc, at
+        kind = "responsible_rcc_accepted"
+    case.updated_at = utcnow()
+    await session.flush()
+    await add_event(session, case, actor, kind, {"rcc": body.rcc, "at": at.isoformat()})
+    return case
+
+
+def predicted_datum(case: DistressCase, lon: float, lat: float, at: datetime) -> PredictedDatum:
+    """The datum drifted to `at`: reported drift, else leeway from the wind, else none."""
+    if case.drift_speed_kn is not None and case.drift_toward_deg is not None:
+        speed, toward, source = case.drift_speed_kn, case.drift_toward_deg, "reported"
+    elif case.wind_speed_kn is not None and case.wind_from_deg is not None:
+        factor = LEEWAY_FACTOR.get(case.boat_type or "", 0.035)
+        speed = factor * case.wind_speed_kn
+        toward, source = (case.wind_from_deg + 180.0) % 360.0, "leeway"
+    else:
+        speed, toward, source = 0.0, 0.0, "none"
+    elapsed_s = max(0.0, (at - case.datum_at).total_seconds())
+    p_lon, p_lat = lon, lat
+    if speed > 0 and elapsed_s > 0:
+        p_lon, p_lat = destination(lon, lat, toward, speed * KNOT_MS * elapsed_s)
+    return PredictedDatum(
+        lat=p_lat,
+        lon=p_lon,
+        at=at,
+        drift_speed_kn=speed,
+        drift_toward_deg=toward,
+        drift_source=source,
+    )
+
+
+def to_read(case: DistressCase, lon: float, lat: float, *, now: datetime | None = None) -> CaseRead:
+    """The API view of a case, with the datum predicted to `now` (default the clock)."""
+    data = {
+        name: getattr(case, name)
+        for name in CaseRead.model_fields
+        if name not in {"lat", "lon", "outside_all_regions", "predicted_datum"}
+    }
+    return CaseRead(
+        **data,
+        lat=lat,
+        lon=lon,
+        outside_all_regions=case.responsible_rcc_derived_at is not None
+        and case.responsible_rcc is None,
+        predicted_datum=predicted_datum(case, lon, lat, now or utcnow()),
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
