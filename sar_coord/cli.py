@@ -67,6 +67,7 @@ def up(
     children: list[subprocess.Popen[bytes]] = []
     with database(settings) as url:
         os.environ["SAR_DATABASE_URL"] = url  # the worker processes read it
+        get_settings.cache_clear()
         sources = [s.strip() for s in settings.ais_sources.split(",") if s.strip()]
         if sources:
             cmd = [sys.executable, "-m", "sar_coord.cli", "ingest", *sources]

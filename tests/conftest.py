@@ -8,6 +8,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from sar_coord.core import migrate
@@ -37,9 +38,8 @@ def ais_corpus() -> Path:
 @pytest.fixture(scope="session")
 async def db_url() -> AsyncIterator[str]:
     """URL of a fresh test database with PostGIS, migrated to heads, dropped at the end."""
-    base = SERVER_URL.rsplit("/", 1)[0]
     name = _test_db_name()
-    url = f"{base}/{name}"
+    url = make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
     admin = await asyncpg.connect(**_admin_dsn())
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -177,3 +177,23 @@ class EmbeddedCluster:
         if not (self.paths.data_dir / "PG_VERSION").exists() or not self.is_running():
             return
         self._tool("pg_ctl", "-D", str(self.paths.data_dir), "-m", "fast", "-w", "-t", "60", "stop")
+
+
+def main(argv: list[str]) -> int:
+    """`python -m sar_coord.core.embedded start|stop DIR`: a throwaway cluster for test runs."""
+    if len(argv) != 3 or argv[1] not in ("start", "stop"):
+        print("usage: python -m sar_coord.core.embedded start|stop DIR")
+        return 2
+    cluster = EmbeddedCluster(Path(argv[2]))
+    if argv[1] == "start":
+        cluster.start()
+        print(cluster.admin_url())
+    else:
+        cluster.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(main(sys.argv))
