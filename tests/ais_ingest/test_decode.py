@@ -1,0 +1,168 @@
+"""Decoding: hand-checked values, "not available" handling, MMSI rules, differential vs pyais."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ais_ingest.decode import (
+    DecodeError,
+    decode_message,
+    decode_pyais,
+    decode_reference,
+    fast_position,
+    valid_mmsi,
+)
+from ais_ingest.reports import PositionReport, StaticReport
+from tests.ais_ingest import corpus as C
+from tests.ais_ingest.aisgen import bits_of, field, type1
+
+
+def test_hand_checked_class_a_position() -> None:
+    # aisparser seattle.log line 1, decoded bit by bit by hand (gpsd AIVDM layout):
+    # mmsi 367005420, status 15, sog 0, lon -73426703/600000, lat 28594963/600000, cog 47, hdg 511
+    payload = "15N0>s?P00G?k7RKAC4h;ww00@C:"
+    bits = bits_of(payload)
+    assert field(bits, 8, 30) == 367005420
+    assert field(bits, 61, 28, signed=True) == -73426703
+    assert field(bits, 89, 27, signed=True) == 28594963
+    (rep,) = decode_message(payload.encode(), 0, 0.0)
+    assert rep == PositionReport(
+        367005420, 1, 0.0, 47.658272, -122.377838, 0.0, 4.7, None, 15, False
+    )
+
+
+def test_hand_checked_second_position() -> None:
+    (rep,) = decode_message(b"15NG6V0P01G?cFhE`R2IU?wn28R>", 0, 0.0)
+    assert isinstance(rep, PositionReport)
+    assert (rep.mmsi, rep.lat_deg, rep.lon_deg) == (367380120, 37.806948, -122.404333)
+    assert (rep.sog_kn, rep.cog_deg, rep.heading_deg, rep.nav_status) == (0.1, 245.2, None, 0)
+
+
+def test_not_available_values_become_none() -> None:
+    payload = type1(244123456, 91.0, 181.0, sog_raw=1023, cog_raw=3600, heading=511)
+    for rep in (
+        fast_position(payload.encode(), 1.0),
+        decode_reference(payload.encode(), 0, 1.0)[0],
+    ):
+        assert isinstance(rep, PositionReport)
+        assert rep.lat_deg is None and rep.lon_deg is None
+        assert rep.sog_kn is None and rep.cog_deg is None and rep.heading_deg is None
+
+
+def test_out_of_range_position_is_not_a_position() -> None:
+    payload = type1(244123456, 95.0, 10.0)
+    assert fast_position(payload.encode(), 1.0).lat_deg is None  # type: ignore[union-attr]
+
+
+def test_southern_western_hemisphere_signs() -> None:
+    payload = type1(244123456, -33.856, -151.215, sog_raw=1022, cog_raw=3599, heading=359)
+    rep = fast_position(payload.encode(), 1.0)
+    assert rep is not None
+    assert (rep.lat_deg, rep.lon_deg, rep.sog_kn, rep.cog_deg, rep.heading_deg) == (
+        -33.856,
+        -151.215,
+        102.2,
+        359.9,
+        359,
+    )
+
+
+@pytest.mark.parametrize(
+    ("mmsi", "ok"),
+    [
+        (244123456, True), (2442000, True), (970123456, True), (111232506, True),
+        (0, False), (1059, False), (123456789, False), (111111111, False), (1_000_000_000, False),
+    ],
+)  # fmt: skip
+def test_mmsi_validation(mmsi: int, ok: bool) -> None:
+    assert valid_mmsi(mmsi) is ok
+
+
+def test_invalid_mmsi_rejected_by_decoder() -> None:
+    with pytest.raises(DecodeError) as exc:
+        decode_message(type1(123456789, 1.0, 1.0).encode(), 0, 0.0)
+    assert exc.value.reason == "invalid_mmsi"
+
+
+def test_garbage_payloads_raise_only_decode_error() -> None:
+    for payload, fill in [(b"", 0), (b"1", 0), (b"5" * 3, 2), (b"\xff\x00abc", 0), (b"?" * 90, 5)]:
+        try:
+            decode_message(payload, fill, 0.0)
+        except DecodeError:
+            pass
+
+
+def _expected_position(m: Any) -> tuple[Any, ...]:
+    """What we must store for a pyais position message (independent n/a mapping)."""
+    t = int(m.msg_type)
+    lat, lon = m.lat, m.lon
+    if t == 27 and (lat == 91.0 or lon == 181.0):
+        lat = lon = None
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        lat = lon = None
+    na_speed = {27: 63, 9: 1023}.get(t, 102.3)
+    sog = None if m.speed is None or m.speed >= na_speed else float(m.speed)
+    cog = None if m.course is None or m.course >= 360 else float(m.course)
+    heading = getattr(m, "heading", None)
+    hdg = None if heading is None or heading >= 360 else heading
+    status = getattr(m, "status", None)
+    return (int(m.mmsi), t, lat, lon, sog, cog, hdg, None if status is None else int(status))
+
+
+def _got(rep: PositionReport) -> tuple[Any, ...]:
+    return (
+        rep.mmsi, rep.msg_type, rep.lat_deg, rep.lon_deg, rep.sog_kn, rep.cog_deg,
+        rep.heading_deg, rep.nav_status,
+    )  # fmt: skip
+
+
+def test_differential_against_pyais_over_corpus(ais_corpus: Path) -> None:
+    """Every stored field of every corpus message equals pyais's value (after n/a mapping)."""
+    msgs = C.messages(ais_corpus)
+    fast_checked = positions = statics = 0
+    for payload, fill, ts, _n, raw in msgs:
+        try:
+            ours = decode_message(payload, fill, ts)
+        except DecodeError:
+            continue
+        ref = decode_pyais(payload, fill, ts)
+        for rep in ours:
+            if isinstance(rep, PositionReport):
+                assert _got(rep) == _expected_position(ref), raw
+                positions += 1
+                if fill == 0 and len(payload) == 28 and rep.msg_type in (1, 2, 3, 18):
+                    fast = fast_position(payload, ts)
+                    assert fast is not None and _got(fast) == _got(rep), raw
+                    (slow,) = [r for r in decode_reference(payload, fill, ts)]
+                    assert _got(slow) == _got(fast), raw
+                    fast_checked += 1
+            elif isinstance(rep, StaticReport):
+                statics += 1
+                _check_static(rep, ref)
+    assert fast_checked > 50_000 and positions > 50_000 and statics > 3_000
+
+
+def _clean(s: Any) -> Any:
+    if not isinstance(s, str):
+        return None
+    return s.replace("@", " ").strip() or None
+
+
+def _check_static(rep: StaticReport, ref: Any) -> None:
+    assert rep.mmsi == ref.mmsi
+    if (hasattr(ref, "shipname") and ref.msg_type != 24) or getattr(ref, "partno", None) == 0:
+        assert rep.name == _clean(ref.shipname)
+    if hasattr(ref, "callsign"):
+        assert rep.call_sign == _clean(ref.callsign)
+    if ref.msg_type == 5:
+        assert rep.imo == (ref.imo or None)
+        assert rep.destination == _clean(ref.destination)
+        assert rep.draught_m == (ref.draught or None)
+    if hasattr(ref, "ship_type"):
+        assert rep.ship_type == (int(ref.ship_type) if ref.ship_type else None)
+    if getattr(ref, "to_bow", None) is not None and getattr(ref, "to_stern", None) is not None:
+        assert rep.length_m == (float(ref.to_bow + ref.to_stern) or None)
+        assert rep.beam_m == (float(ref.to_port + ref.to_starboard) or None)
