@@ -70,8 +70,8 @@ class PartnerReport(_CaseFacts):
 class CaseUpdate(_CaseFacts):
     """New facts or a new datum; only the fields given change, each change is a case event."""
 
-    lat: float | None = Lat
-    lon: float | None = Lon
+    lat: float | None = Field(None, ge=-90, le=90, description="Latitude, degrees WGS 84")
+    lon: float | None = Field(None, ge=-180, le=180, description="Longitude, degrees WGS 84")
     datum_at: AwareDatetime | None = None
     datum_uncertainty_nm: float | None = Field(None, gt=0, le=500)
 
