@@ -89,10 +89,11 @@ export function isLand(polys: Ring[][], lon: number, lat: number): boolean {
   return false;
 }
 
-/** As GeoJSON for Leaflet (lon/lat order, unwrapped coordinates are fine for Leaflet). */
-export function toGeoJson(polys: Ring[][]): FeatureCollection<MultiPolygon> {
+/** As GeoJSON for Leaflet (lon/lat order; unwrapped coordinates are fine for Leaflet). */
+export function toGeoJson(polys: Ring[][]): FeatureCollection<Polygon> {
+  // One feature per polygon so the renderer can skip the ones outside the view by their bounds.
   return {
     type: "FeatureCollection",
-    features: [{ type: "Feature", properties: {}, geometry: { type: "MultiPolygon", coordinates: polys } }],
+    features: polys.map((p) => ({ type: "Feature", properties: {}, geometry: { type: "Polygon", coordinates: p } })),
   };
 }

@@ -166,6 +166,8 @@ export class VesselLayer extends L.Layer {
         p.lineTo(x - s * r + c * 0.8 * r, y + c * r + s * 0.8 * r);
         p.lineTo(x - s * r - c * 0.8 * r, y + c * r - s * 0.8 * r);
         p.closePath();
+      } else if (r <= 3) {
+        p.rect(x - r, y - r, 2 * r, 2 * r); // small dots: squares are far cheaper than arcs
       } else {
         p.moveTo(x + r, y);
         p.arc(x, y, r, 0, 2 * Math.PI);
