@@ -1,0 +1,213 @@
+"""Evidence pack (zip) for one case, and signed rescue records for masters."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sar_coord.audit import service
+from sar_coord.audit.entry import canonical_json, decode_entry
+from sar_coord.audit.exceptions import CaseNotFound
+from sar_coord.audit.models import TransparencyLogEntry
+from sar_coord.audit.repository import EntryFilter, list_entries
+from sar_coord.core.time import utcnow
+from sar_coord.disembarkation.service import list_disembarkations
+
+TRACK_RADIUS_NM = 50.0
+TRACK_BEFORE_H = 6
+TRACK_AFTER_H = 72
+NM_M = 1852.0
+
+
+async def _case(session: AsyncSession, case_id: int) -> dict[str, Any]:
+    row = (
+        (
+            await session.execute(
+                text(
+                    "SELECT id, reference, status, source, datum_at, closed_at,"
+                    " ST_Y(datum::geometry) AS lat, ST_X(datum::geometry) AS lon,"
+                    " persons_on_board, departure_country, first_rcc, first_rcc_informed_at,"
+                    " responsible_rcc, responsible_rcc_accepted_at, created_at"
+                    " FROM distress_case WHERE id = :id"
+                ),
+                {"id": case_id},
+            )
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise CaseNotFound(f"no case {case_id}")
+    return dict(row)
+
+
+async def _timeline(session: AsyncSession, case_id: int) -> list[dict[str, Any]]:
+    rows = await session.execute(
+        text(
+            "SELECT id, at, actor, kind, data FROM case_event WHERE case_id = :id ORDER BY at, id"
+        ),
+        {"id": case_id},
+    )
+    return [dict(r) for r in rows.mappings().all()]
+
+
+async def _tracks(session: AsyncSession, case: dict[str, Any]) -> list[dict[str, Any]]:
+    """Positions within TRACK_RADIUS_NM of the datum, from 6 h before to 72 h after it."""
+    start = case["datum_at"] - timedelta(hours=TRACK_BEFORE_H)
+    end = (case["closed_at"] or case["datum_at"] + timedelta(hours=TRACK_AFTER_H)) + timedelta(
+        hours=1
+    )
+    rows = await session.execute(
+        text(
+            "SELECT p.mmsi, p.received_at, ST_Y(p.position::geometry) AS lat,"
+            " ST_X(p.position::geometry) AS lon, p.sog_kn, p.cog_deg"
+            " FROM vessel_position p, distress_case c WHERE c.id = :id"
+            " AND p.received_at >= :start AND p.received_at < :end"
+            " AND ST_DWithin(p.position, c.datum, :radius_m)"
+            " ORDER BY p.mmsi, p.received_at LIMIT 200000"
+        ),
+        {"id": case["id"], "start": start, "end": end, "radius_m": TRACK_RADIUS_NM * NM_M},
+    )
+    return [dict(r) for r in rows.mappings().all()]
+
+
+def _entry_doc(e: TransparencyLogEntry) -> dict[str, Any]:
+    return {
+        "leaf_index": e.leaf_index,
+        "kind": e.kind,
+        "logged_at": e.logged_at,
+        "leaf_hash": e.leaf_hash.hex(),
+        "entry": decode_entry(e.entry),
+        "entry_hex": e.entry.hex(),
+    }
+
+
+async def _proofs(
+    session: AsyncSession, entries: list[TransparencyLogEntry]
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    cp = await service.latest_checkpoint(session)
+    if cp is None:
+        return None, []
+    hashes = await service.leaf_hashes(session, cp.tree_size)
+    from sar_coord.audit import merkle
+
+    proofs: list[dict[str, Any]] = []
+    for e in entries:
+        if e.leaf_index >= cp.tree_size:
+            proofs.append({"leaf_index": e.leaf_index, "pending_checkpoint": True})
+            continue
+        path = merkle.inclusion_proof(hashes, e.leaf_index, cp.tree_size)
+        proofs.append(
+            {
+                "leaf_index": e.leaf_index,
+                "tree_size": cp.tree_size,
+                "leaf_hash": e.leaf_hash.hex(),
+                "path": [p.hex() for p in path],
+            }
+        )
+    head = {"tree_size": cp.tree_size, "root_hash": cp.root_hash.hex(), "note": cp.note}
+    return head, proofs
+
+
+def _dump(doc: Any) -> bytes:
+    return json.dumps(doc, indent=2, default=str, ensure_ascii=False).encode()
+
+
+async def build_evidence_pack(session: AsyncSession, case_id: int) -> bytes:
+    """Return a zip: case, timeline, tracks, logged alerts/answers, disembarkations, proofs."""
+    case = await _case(session, case_id)
+    entries = await list_entries(session, EntryFilter(case_id=case_id), limit=None)
+    head, proofs = await _proofs(session, entries)
+    disembarkations = await list_disembarkations(session, case_id=case_id, limit=1000)
+    files: dict[str, bytes] = {
+        "case.json": _dump(case),
+        "timeline.json": _dump(await _timeline(session, case_id)),
+        "tracks.json": _dump(await _tracks(session, case)),
+        "log_entries.json": _dump([_entry_doc(e) for e in entries]),
+        "disembarkations.json": _dump([d.model_dump(mode="json") for d in disembarkations]),
+        "inclusion_proofs.json": _dump(proofs),
+    }
+    if head is not None:
+        files["checkpoint.note"] = head["note"].encode()
+    files["verifier_key.txt"] = (service.get_signer().verifier_key() + "\n").encode()
+    manifest = {
+        "case_id": case_id,
+        "case_reference": case["reference"],
+        "generated_at": utcnow().isoformat(),
+        "checkpoint": {k: v for k, v in (head or {}).items() if k != "note"},
+        "track_window": {
+            "radius_nm": TRACK_RADIUS_NM,
+            "before_h": TRACK_BEFORE_H,
+            "after_h_if_open": TRACK_AFTER_H,
+        },
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+        "how_to_verify": "each log entry's leaf_hash is SHA-256(0x00||entry bytes); each"
+        " inclusion proof leads to the checkpoint root (RFC 9162); the checkpoint note is"
+        " signed by verifier_key.txt (C2SP signed note).",
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", _dump(manifest))
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def _line(value: Any, limit: int = 400) -> str:
+    raw = canonical_json(value).decode()
+    raw = "".join(c if c >= " " else " " for c in raw)
+    return raw if len(raw) <= limit else raw[: limit - 3] + "..."
+
+
+async def issue_rescue_record(
+    session: AsyncSession, *, case_id: int, mmsi: int, issued_by: str
+) -> tuple[str, int]:
+    """Sign a statement of what the RCC asked this vessel and what it did; log it.
+
+    Returns (signed note, leaf index). The statement lists every transparency-log entry for the
+    case that names the vessel (alerts, answers, disembarkations, evaluations), with leaf indices.
+    """
+    case = await _case(session, case_id)
+    entries = await list_entries(session, EntryFilter(case_id=case_id, mmsi=mmsi), limit=None)
+    now = utcnow()
+    lines = [
+        "sar-coord rescue record",
+        f"case: {case['reference']} (id {case_id})",
+        f"vessel: MMSI {mmsi}",
+        f"issued at: {now.isoformat()}",
+        f"issued by: {issued_by}",
+        f"responsible RCC: {case['responsible_rcc'] or 'not recorded'}",
+        "",
+        f"Logged requests and actions naming this vessel ({len(entries)}):",
+    ]
+    for e in entries:
+        doc = decode_entry(e.entry)
+        lines.append(f"- leaf {e.leaf_index} {e.logged_at.isoformat()} {e.kind}")
+        lines.append(f"  {_line(doc.get('payload'))}")
+    if not entries:
+        lines.append("- none: the log holds no request to or action by this vessel for this case")
+    lines.append("")
+    text_ = "\n".join(lines) + "\n"
+    digest = hashlib.sha256(text_.encode()).hexdigest()
+    index = await service.append_entry(
+        session,
+        kind="rescue_record",
+        payload={
+            "case_id": case_id,
+            "mmsi": mmsi,
+            "statement_sha256": digest,
+            "entries": [e.leaf_index for e in entries],
+            "issued_by": issued_by,
+        },
+        case_id=case_id,
+        vessel_mmsis=[mmsi],
+    )
+    statement = text_ + f"logged as leaf {index} (statement sha256 {digest})\n"
+    return service.get_signer().sign(statement), index
