@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 import pytest
 
 from sar_coord.audit.checkpoint import NoteSigner, load_or_create_signer

@@ -45,7 +45,7 @@ async def test_append_assigns_contiguous_indices_and_signs(
 
     proof = await log.get_inclusion_proof(session, leaf_index=idx[2])
     merkle.verify_inclusion(idx[2], proof.tree_size, proof.leaf_hash, proof.path, cp2.root_hash)
-    r1, r2, cproof = await log.get_consistency_proof(
+    _r1, _r2, cproof = await log.get_consistency_proof(
         session, first=opened.size, second=cp2.tree_size
     )
     merkle.verify_consistency(opened.size, cp2.tree_size, cproof, opened.root_hash, cp2.root_hash)

@@ -150,7 +150,7 @@ async def test_tamper_drill(
 async def test_two_checkpoints_of_the_same_size(
     session: AsyncSession, log_signer: NoteSigner, filled: tuple[int, str], tmp_path: Path
 ) -> None:
-    size, trusted = filled
+    size, _ = filled
     doc = await _export(session, log_signer)
     # A second, validly signed head for the same size over different content (a split view).
     hashes = await log.leaf_hashes(session, size)
