@@ -1,4 +1,4 @@
-"""Password login, JWTs, API tokens (hashed at rest, revocable) against the real app and database."""
+"""Password login, JWTs, API tokens (hashed at rest, revocable) on the real app and database."""
 
 from __future__ import annotations
 
