@@ -14,7 +14,8 @@ from sar_coord.audit.service import use_signer
 @pytest.fixture(scope="session")
 def log_signer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NoteSigner]:
     """A fresh key for the configured origin, used by the service for the whole run."""
-    path = tmp_path_factory.mktemp("keys") / "log.key"
+    # One key file per run, shared by every directory that imports this fixture.
+    path = tmp_path_factory.getbasetemp() / "sar-log-signing.key"
     signer = load_or_create_signer(path, get_audit_settings().origin)
     use_signer(signer)
     yield signer
