@@ -94,4 +94,4 @@ def test_settings_refuse_default_secret_outside_development() -> None:
     with pytest.raises(ValueError, match="SAR_JWT_SECRET"):
         Settings(env="production", jwt_secret="short")
     assert Settings(env="production", jwt_secret="x" * 40).env == "production"
-    assert Settings(env="development").jwt_secret == DEV_JWT_SECRET
+    assert Settings(env="development", jwt_secret=DEV_JWT_SECRET).jwt_secret == DEV_JWT_SECRET
