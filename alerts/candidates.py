@@ -1,0 +1,212 @@
+"""Candidate search for a case: KNN on vessel_latest, widening radius, over-water ranking.
+
+SQL works in metres on geography (`<->` KNN with the GiST index, `ST_DWithin` for the radius);
+the API speaks nautical miles. The radius starts at `radius_nm` and doubles while fewer than K
+vessels qualify (fresh, positioned, not beacons), never beyond `max_radius_nm`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from alerts import water
+from alerts.drift import estimate_drift
+from alerts.matching import CaseTarget, MatchParams, MatchResult, VesselState, rank_candidates
+from sar_coord.cases import service as case_service
+from sar_coord.cases.models import DistressCase
+from sar_coord.core.config import get_settings
+from sar_coord.core.geo import METRES_PER_NM, haversine_m, valid_lon_lat
+from sar_coord.core.time import utcnow
+
+DEFAULT_K = 10
+DEFAULT_RADIUS_NM = 100.0
+MAX_RADIUS_NM = 400.0
+WIDEN_FACTOR = 2.0
+FETCH_FACTOR = 3
+FETCH_EXTRA = 20
+
+KNN_SQL = text(
+    """
+    SELECT vl.mmsi,
+           ST_X(vl.position::geometry) AS lon, ST_Y(vl.position::geometry) AS lat,
+           vl.reported_at, vl.sog_kn, vl.cog_deg, vl.nav_status, vl.suspect,
+           v.name, COALESCE(v.registry_class, v.ais_class) AS vessel_class, v.ship_type,
+           v.max_speed_kn, v.max_persons, v.medical_staff, v.rescue_boats, v.freeboard_m,
+           v.sar_trained_crew
+      FROM vessel_latest vl
+      LEFT JOIN vessel v ON v.mmsi = vl.mmsi
+     WHERE ST_DWithin(vl.position, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography,
+                      :radius_m)
+     ORDER BY vl.position <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography
+     LIMIT :limit
+    """
+)
+RAW_KNN_SQL = text(
+    """
+    SELECT mmsi FROM vessel_latest
+     WHERE ST_DWithin(position, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, :radius_m)
+     ORDER BY position <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography
+     LIMIT :limit
+    """
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchParams:
+    """How many candidates, and the search radius with its widening bounds (nm)."""
+
+    k: int = DEFAULT_K
+    radius_nm: float = DEFAULT_RADIUS_NM
+    max_radius_nm: float = MAX_RADIUS_NM
+    widen_factor: float = WIDEN_FACTOR
+    over_water: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateSearch:
+    """The result of a search: ranking, the radius actually used, and the target's datum."""
+
+    case_id: int | None
+    computed_at: datetime
+    target: CaseTarget
+    radius_nm: float
+    radii_tried_nm: tuple[float, ...]
+    result: MatchResult
+
+
+def radius_steps(start_nm: float, max_nm: float, factor: float) -> list[float]:
+    """Radii to try, in nm: start, start*factor, ... capped at max_nm (always ends at <= max)."""
+    start = min(start_nm, max_nm)
+    steps = [start]
+    while steps[-1] < max_nm and factor > 1.0:
+        steps.append(min(max_nm, steps[-1] * factor))
+    return steps
+
+
+def _state(row: Any) -> VesselState:
+    return VesselState(
+        mmsi=row.mmsi,
+        lon=row.lon,
+        lat=row.lat,
+        reported_at=row.reported_at,
+        sog_kn=row.sog_kn,
+        cog_deg=row.cog_deg,
+        nav_status=row.nav_status,
+        suspect=bool(row.suspect),
+        name=row.name,
+        vessel_class=row.vessel_class,
+        ship_type=row.ship_type,
+        max_speed_kn=row.max_speed_kn,
+        max_persons=row.max_persons,
+        medical_staff=row.medical_staff,
+        rescue_boats=row.rescue_boats,
+        freeboard_m=row.freeboard_m,
+        sar_trained_crew=row.sar_trained_crew,
+    )
+
+
+async def knn_vessels(
+    session: AsyncSession, *, lon: float, lat: float, radius_nm: float, limit: int
+) -> list[VesselState]:
+    """Up to `limit` vessels nearest (lon, lat) within radius_nm, nearest first."""
+    rows = await session.execute(
+        KNN_SQL, {"lon": lon, "lat": lat, "radius_m": radius_nm * METRES_PER_NM, "limit": limit}
+    )
+    return [_state(r) for r in rows.all()]
+
+
+def _qualifies(v: VesselState, target: CaseTarget, now: datetime, stale_after_s: float) -> bool:
+    if v.lon is None or v.lat is None or not valid_lon_lat(v.lon, v.lat) or v.suspect:
+        return False
+    if str(v.mmsi).startswith(("970", "972", "974")) or v.mmsi == target.source_mmsi:
+        return False
+    return (now - v.reported_at).total_seconds() <= stale_after_s
+
+
+def target_of(case: DistressCase, lon: float, lat: float) -> CaseTarget:
+    """The matching target of a case (datum, drift or leeway, people's needs)."""
+    drift = estimate_drift(
+        drift_speed_kn=case.drift_speed_kn,
+        drift_toward_deg=case.drift_toward_deg,
+        wind_speed_kn=case.wind_speed_kn,
+        wind_from_deg=case.wind_from_deg,
+        boat_type=case.boat_type,
+    )
+    return CaseTarget(
+        lon=lon,
+        lat=lat,
+        datum_at=case.datum_at,
+        drift=drift,
+        persons_on_board=case.persons_on_board,
+        medical_emergencies=case.medical_emergencies,
+        people_in_water=case.people_in_water,
+        source_mmsi=case.source_mmsi,
+    )
+
+
+async def search_target(
+    session: AsyncSession,
+    target: CaseTarget,
+    *,
+    case_id: int | None = None,
+    search: SearchParams | None = None,
+    match: MatchParams | None = None,
+    now: datetime | None = None,
+) -> CandidateSearch:
+    """Widen the KNN radius until K vessels qualify (or the max is reached), then rank them."""
+    sp = search or SearchParams()
+    mp = match or MatchParams(stale_after_s=float(get_settings().stale_after_s))
+    at = now or utcnow()
+    limit = sp.k * FETCH_FACTOR + FETCH_EXTRA
+    tried: list[float] = []
+    fleet: list[VesselState] = []
+    for radius_nm in radius_steps(sp.radius_nm, sp.max_radius_nm, sp.widen_factor):
+        tried.append(radius_nm)
+        fleet = await knn_vessels(
+            session, lon=target.lon, lat=target.lat, radius_nm=radius_nm, limit=limit
+        )
+        qualifying = [v for v in fleet if _qualifies(v, target, at, mp.stale_after_s)]
+        if len(qualifying) >= sp.k:
+            break
+    distance_fn = water.water_distance_m if sp.over_water else haversine_m
+    result = rank_candidates(fleet, target, at, params=mp, distance_fn=distance_fn)
+    result = MatchResult(result.candidates[: sp.k], result.excluded)
+    return CandidateSearch(case_id, at, target, tried[-1], tuple(tried), result)
+
+
+async def search_case(
+    session: AsyncSession,
+    case_id: int,
+    *,
+    search: SearchParams | None = None,
+    match: MatchParams | None = None,
+    now: datetime | None = None,
+) -> tuple[DistressCase, CandidateSearch]:
+    """Load a case (404 when missing) and search candidates for it."""
+    case, lon, lat = await case_service.get_case(session, case_id)
+    result = await search_target(
+        session, target_of(case, lon, lat), case_id=case_id, search=search, match=match, now=now
+    )
+    return case, result
+
+
+async def raw_knn(
+    session: AsyncSession, *, lon: float, lat: float, radius_nm: float, k: int
+) -> Sequence[int]:
+    """The bare PostGIS KNN (benchmark baseline): MMSIs of the K nearest within radius_nm."""
+    rows = await session.execute(
+        RAW_KNN_SQL, {"lon": lon, "lat": lat, "radius_m": radius_nm * METRES_PER_NM, "limit": k}
+    )
+    return [r[0] for r in rows.all()]
+
+
+def finite(value: float) -> float | None:
+    """None for inf/nan (JSON has no infinity)."""
+    return value if math.isfinite(value) else None

@@ -1,0 +1,289 @@
+"""Renderings of a candidate search and a case: JSON models, GeoJSON, CSV, SURPIC, SITREP, MAYDAY
+RELAY. Pure (no I/O); positions WGS 84, distances nm, speeds kn, times UTC."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from alerts.candidates import CandidateSearch
+from alerts.drift import drifted_position
+from alerts.matching import Candidate, Excluded
+from sar_coord.cases.models import DistressCase
+
+
+class CandidateRead(BaseModel):
+    """One ranked vessel with the figures and reasons behind its rank."""
+
+    rank: int
+    mmsi: int
+    name: str | None
+    vessel_class: str | None
+    score: float
+    distance_nm: float
+    straight_nm: float
+    eta_min: float
+    speed_kn: float
+    report_age_s: float
+    position_uncertainty_nm: float
+    lat: float
+    lon: float
+    course_to_deg: float
+    course_change_deg: float | None
+    diversion_nm: float
+    intercept_lat: float
+    intercept_lon: float
+    capabilities: dict[str, Any]
+    reasons: list[str]
+
+
+class ExcludedRead(BaseModel):
+    """A vessel left out of the ranking (stale, no position, suspect, beacon) and why."""
+
+    mmsi: int
+    name: str | None
+    reason: str
+    report_age_s: float
+    lat: float | None
+    lon: float | None
+
+
+class CandidatesRead(BaseModel):
+    """The SURPIC of a case as JSON."""
+
+    case_id: int | None
+    computed_at: datetime
+    datum_lat: float
+    datum_lon: float
+    datum_at: datetime
+    predicted_lat: float
+    predicted_lon: float
+    drift_source: str
+    radius_nm: float
+    radii_tried_nm: list[float]
+    candidates: list[CandidateRead]
+    stale: list[ExcludedRead]
+
+
+def _candidate(c: Candidate) -> CandidateRead:
+    return CandidateRead(
+        rank=c.rank, mmsi=c.mmsi, name=c.name, vessel_class=c.vessel_class, score=c.score,
+        distance_nm=c.distance_nm, straight_nm=c.straight_nm, eta_min=c.eta_min,
+        speed_kn=c.speed_kn, report_age_s=c.report_age_s,
+        position_uncertainty_nm=c.position_uncertainty_nm, lat=round(c.lat, 6),
+        lon=round(c.lon, 6), course_to_deg=c.course_to_deg, course_change_deg=c.course_change_deg,
+        diversion_nm=c.diversion_nm, intercept_lat=round(c.intercept_lat, 6),
+        intercept_lon=round(c.intercept_lon, 6), capabilities=c.capabilities, reasons=c.reasons,
+    )  # fmt: skip
+
+
+def _excluded(e: Excluded) -> ExcludedRead:
+    return ExcludedRead(
+        mmsi=e.mmsi, name=e.name, reason=e.reason, report_age_s=e.report_age_s, lat=e.lat,
+        lon=e.lon,
+    )  # fmt: skip
+
+
+def to_read(search: CandidateSearch) -> CandidatesRead:
+    """JSON view of a search."""
+    t = search.target
+    p_lon, p_lat = drifted_position(
+        t.lon, t.lat, t.drift, (search.computed_at - t.datum_at).total_seconds()
+    )
+    return CandidatesRead(
+        case_id=search.case_id,
+        computed_at=search.computed_at,
+        datum_lat=t.lat,
+        datum_lon=t.lon,
+        datum_at=t.datum_at,
+        predicted_lat=p_lat,
+        predicted_lon=p_lon,
+        drift_source=t.drift.source,
+        radius_nm=search.radius_nm,
+        radii_tried_nm=list(search.radii_tried_nm),
+        candidates=[_candidate(c) for c in search.result.candidates],
+        stale=[_excluded(e) for e in search.result.excluded],
+    )
+
+
+def to_geojson(search: CandidateSearch) -> dict[str, Any]:
+    """FeatureCollection: datum, predicted datum, and each candidate's estimated position."""
+    read = to_read(search)
+    features: list[dict[str, Any]] = [
+        _point(read.datum_lon, read.datum_lat, {"kind": "datum", "at": read.datum_at.isoformat()}),
+        _point(
+            read.predicted_lon,
+            read.predicted_lat,
+            {"kind": "predicted_datum", "at": read.computed_at.isoformat()},
+        ),
+    ]
+    for c in read.candidates:
+        props = c.model_dump(exclude={"lat", "lon"})
+        props["kind"] = "candidate"
+        features.append(_point(c.lon, c.lat, props))
+    for e in read.stale:
+        if e.lat is not None and e.lon is not None and abs(e.lat) <= 90 and abs(e.lon) <= 180:
+            features.append(_point(e.lon, e.lat, {**e.model_dump(), "kind": "excluded"}))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _point(lon: float, lat: float, props: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+        "properties": props,
+    }
+
+
+CSV_COLUMNS = (
+    "rank", "mmsi", "name", "vessel_class", "lat", "lon", "distance_nm", "straight_nm", "eta_min",
+    "speed_kn", "score", "report_age_s", "position_uncertainty_nm", "course_to_deg",
+    "course_change_deg", "diversion_nm", "reasons",
+)  # fmt: skip
+
+
+def to_csv(search: CandidateSearch) -> str:
+    """CSV, one ranked candidate per row; reasons joined with ' | '."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for c in to_read(search).candidates:
+        row = c.model_dump()
+        row["reasons"] = " | ".join(c.reasons)
+        writer.writerow(["" if row[k] is None else row[k] for k in CSV_COLUMNS])
+    return buf.getvalue()
+
+
+def fmt_position(lat: float, lon: float) -> str:
+    """Seafarers' notation: 3512.0N 01236.0E (degrees and decimal minutes)."""
+
+    def part(value: float, width: int, pos: str, neg: str) -> str:
+        hemi = pos if value >= 0 else neg
+        value = abs(value)
+        deg = int(value)
+        minutes = round((value - deg) * 60.0, 1)
+        if minutes >= 60.0:
+            deg, minutes = deg + 1, 0.0
+        return f"{deg:0{width}d}{minutes:04.1f}{hemi}"
+
+    return f"{part(lat, 2, 'N', 'S')} {part(lon, 3, 'E', 'W')}"
+
+
+def dtg(at: datetime) -> str:
+    """Date-time group in UTC: 281015Z NOV 2026."""
+    return at.strftime("%d%H%MZ %b %Y").upper()
+
+
+def surpic_text(case: DistressCase | None, search: CandidateSearch) -> str:
+    """A plain-text surface picture: ships near the datum, ETA, course to steer, capabilities."""
+    read = to_read(search)
+    ref = case.reference if case is not None else "AD-HOC"
+    lines = [
+        f"SURPIC {ref} {dtg(read.computed_at)}",
+        f"DATUM {fmt_position(read.datum_lat, read.datum_lon)} AT {dtg(read.datum_at)}",
+        f"PREDICTED {fmt_position(read.predicted_lat, read.predicted_lon)} "
+        f"(DRIFT {read.drift_source.upper()})",
+        f"SEARCH RADIUS {read.radius_nm:.0f} NM",
+        "",
+        "RK  MMSI       NAME                 CLASS       POSITION (DR)       DIST  ETA   CTS  "
+        "DIV  AGE",
+    ]
+    for c in read.candidates:
+        lines.append(
+            f"{c.rank:<3} {c.mmsi:<10} {(c.name or '-')[:20]:<20} {(c.vessel_class or '-'):<11} "
+            f"{fmt_position(c.lat, c.lon):<19} {c.distance_nm:5.1f} {c.eta_min:5.0f} "
+            f"{c.course_to_deg:03.0f}  {c.diversion_nm:4.1f} {c.report_age_s / 60:3.0f}m"
+        )
+        caps = [k for k, v in c.capabilities.items() if v not in (None, False, 0)]
+        if caps:
+            lines.append(f"    CAPABILITIES: {', '.join(f'{k}={c.capabilities[k]}' for k in caps)}")
+    if read.stale:
+        lines += ["", "NOT RANKED (STALE / NO POSITION / BEACON):"]
+        lines += [f"    {e.mmsi} {(e.name or '-')[:20]}: {e.reason}" for e in read.stale]
+    lines += [
+        "",
+        "DIST NM OVER WATER, ETA MIN, CTS = COURSE TO STEER DEG TRUE, DIV = NM OFF COURSE",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _situation(case: DistressCase) -> list[str]:
+    facts = []
+    if case.engine_working is False:
+        facts.append("ENGINE NOT WORKING")
+    if case.people_in_water:
+        facts.append(f"{case.people_in_water} PERSONS IN WATER")
+    if case.medical_emergencies:
+        facts.append(f"{case.medical_emergencies} MEDICAL EMERGENCIES")
+    if case.children:
+        facts.append(f"{case.children} CHILDREN")
+    if case.deceased:
+        facts.append(f"{case.deceased} DECEASED ABOARD")
+    if case.drift_speed_kn:
+        facts.append(f"DRIFTING {case.drift_toward_deg or 0:03.0f} AT {case.drift_speed_kn:.1f} KN")
+    return facts
+
+
+def _identity(case: DistressCase) -> str:
+    boat = (case.boat_type or "unknown type").upper()
+    colour = f" {case.boat_colour.upper()}" if case.boat_colour else ""
+    mmsi = f" MMSI {case.source_mmsi}" if case.source_mmsi else ""
+    return f"{colour.strip() + ' ' if colour else ''}{boat} BOAT{mmsi}"
+
+
+def sitrep_text(
+    case: DistressCase, lon: float, lat: float, *, number: int | None, at: datetime, sender: str
+) -> str:
+    """IAMSAR SITREP, short form A-F; number None renders a draft."""
+    rcc = case.responsible_rcc or case.first_rcc or "NOT YET DETERMINED"
+    head = f"SITREP {number}" if number is not None else "SITREP DRAFT (NOT ISSUED)"
+    pob = "UNKNOWN" if case.persons_on_board is None else str(case.persons_on_board)
+    needs = ["SURFACE UNITS TO RESCUE"]
+    if case.medical_emergencies:
+        needs.append("MEDICAL ASSISTANCE / MEDEVAC")
+    if case.people_in_water:
+        needs.append("LIFESAVING APPLIANCES FOR PERSONS IN WATER")
+    lines = [
+        f"{head} {case.reference}",
+        f"DTG {dtg(at)}",
+        f"FROM {sender}",
+        "",
+        f"A. IDENTITY OF CASUALTY: {_identity(case)}",
+        f"B. POSITION: {fmt_position(lat, lon)} AT {dtg(case.datum_at)} "
+        f"(+/- {case.datum_uncertainty_nm:g} NM)",
+        f"C. SITUATION: {case.status.upper().replace('_', ' ')}"
+        + (f"; {'; '.join(_situation(case))}" if _situation(case) else ""),
+        f"D. NUMBER OF PERSONS: {pob}",
+        f"E. ASSISTANCE REQUIRED: {', '.join(needs)}",
+        f"F. COORDINATING RCC: {rcc}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def mayday_relay_text(
+    case: DistressCase, lon: float, lat: float, *, at: datetime, station: str
+) -> str:
+    """A MAYDAY RELAY for GMDSS (VHF/MF voice or NAVTEX/SafetyNET) to ships not on this system."""
+    rcc = case.responsible_rcc or case.first_rcc or station
+    pob = "UNKNOWN NUMBER OF" if case.persons_on_board is None else str(case.persons_on_board)
+    situation = _situation(case)
+    lines = [
+        "MAYDAY RELAY MAYDAY RELAY MAYDAY RELAY",
+        f"THIS IS {station} {station} {station}",
+        "MAYDAY",
+        f"{_identity(case)} WITH {pob} PERSONS ON BOARD IN DISTRESS",
+        f"POSITION {fmt_position(lat, lon)} AT {dtg(case.datum_at)}",
+    ]
+    if situation:
+        lines.append(" ".join(f"{s}." for s in situation))
+    lines += [
+        "ALL VESSELS IN THE VICINITY KEEP A SHARP LOOKOUT, PROCEED TO ASSIST IF ABLE",
+        f"AND REPORT TO {rcc}",
+        f"REF {case.reference} {dtg(at)}",
+        "OVER",
+    ]
+    return "\n".join(lines) + "\n"
