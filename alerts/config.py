@@ -18,6 +18,9 @@ class AlertsSettings(BaseSettings):
     ship_ws_reuse_port: bool = Field(
         True, description="SO_REUSEPORT so every worker process serves /ws/ship on one port."
     )
+    sndbuf_bytes: int = Field(
+        0, ge=0, description="SO_SNDBUF per ship socket (0: kernel default); bounds kernel memory."
+    )
     max_message_bytes: int = Field(16_384, ge=512, description="Largest accepted client frame.")
     rate_per_s: float = Field(10.0, gt=0, description="Client frames per second (sustained).")
     rate_burst: int = Field(40, ge=1, description="Client frames allowed in a burst.")

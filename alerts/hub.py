@@ -49,6 +49,8 @@ class ShipSocket:
         """Highest seq queued for this socket."""
         self.queue: asyncio.Queue[str] = asyncio.Queue(maxsize=maxsize)
         self.needs_more = False
+        self.replaying = True
+        """Catching up: read only as much as the queue holds (live sockets that overflow drop)."""
         self.dead = False
         self._kill = kill
 
@@ -173,17 +175,24 @@ class Hub:
 
     async def _push(self, dirty: set[int]) -> None:
         self.rounds += 1
-        limit = self._settings.replay_page
+        page = self._settings.replay_page
         batch = 2000
-        wanted = [
-            (s.id, s.mmsi, s.cursor)
-            for i in dirty
-            if (s := self._sockets.get(i)) is not None and not s.dead
-        ]
+        wanted: list[tuple[int, int, int, int]] = []
+        for sock_id in dirty:
+            sock = self._sockets.get(sock_id)
+            if sock is None or sock.dead:
+                continue
+            limit = page
+            if sock.replaying:
+                limit = min(page, sock.queue.maxsize - sock.queue.qsize())
+                if limit <= 0:
+                    sock.needs_more = True
+                    continue
+            wanted.append((sock.id, sock.mmsi, sock.cursor, limit))
         for start in range(0, len(wanted), batch):
             chunk = wanted[start : start + batch]
             async with self._engine.connect() as conn:
-                rows = await repository.pending(conn, wanted=chunk, limit=limit)
+                rows = await repository.pending(conn, wanted=chunk)
                 await conn.rollback()
             counts: dict[int, int] = {}
             for row in rows:
@@ -199,10 +208,15 @@ class Hub:
                     continue
                 sock.cursor = row.seq
                 counts[sock.id] = counts.get(sock.id, 0) + 1
-            for sock_id, n in counts.items():
-                if n >= limit and (sock := self._sockets.get(sock_id)) is not None:
-                    # A long replay: read the next page when the sender has drained this one.
+            for sock_id, _mmsi, _cursor, limit in chunk:
+                sock = self._sockets.get(sock_id)
+                if sock is None or sock.dead:
+                    continue
+                if counts.get(sock_id, 0) >= limit:
+                    # More is waiting: read the next page when the sender has drained this one.
                     sock.needs_more = True
+                elif sock.replaying:
+                    sock.replaying = False
 
     async def _flush_loop(self) -> None:
         period_s = self._settings.ack_flush_s

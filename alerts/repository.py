@@ -81,10 +81,10 @@ _DELIVER = text(
 _PENDING = text(
     """
     SELECT c.i, d.seq, d.kind, d.payload::text AS payload, d.committed_at
-    FROM unnest(:ids, :mmsis, :cursors) AS c(i, mmsi, cur)
+    FROM unnest(:ids, :mmsis, :cursors, :lims) AS c(i, mmsi, cur, lim)
     CROSS JOIN LATERAL (
         SELECT seq, kind, payload, committed_at FROM ship_delivery
-        WHERE mmsi = c.mmsi AND seq > c.cur ORDER BY seq LIMIT :lim
+        WHERE mmsi = c.mmsi AND seq > c.cur ORDER BY seq LIMIT c.lim
     ) d
     ORDER BY c.i, d.seq
     """
@@ -92,6 +92,7 @@ _PENDING = text(
     bindparam("ids", type_=ARRAY(BigInteger)),
     bindparam("mmsis", type_=ARRAY(BigInteger)),
     bindparam("cursors", type_=ARRAY(BigInteger)),
+    bindparam("lims", type_=ARRAY(BigInteger)),
 )
 
 
@@ -172,13 +173,13 @@ class PendingRow:
 
 
 async def pending(
-    conn: AsyncConnection, *, wanted: list[tuple[int, int, int]], limit: int
+    conn: AsyncConnection, *, wanted: list[tuple[int, int, int, int]]
 ) -> list[PendingRow]:
-    """Deliveries above each (socket_id, mmsi, cursor), at most `limit` per socket, in seq order."""
+    """Deliveries above each (socket_id, mmsi, cursor, limit), at most limit each, in seq order."""
     if not wanted:
         return []
-    ids, mmsis, cursors = (list(col) for col in zip(*wanted, strict=True))
+    ids, mmsis, cursors, lims = (list(col) for col in zip(*wanted, strict=True))
     rows = await conn.execute(
-        _PENDING, {"ids": ids, "mmsis": mmsis, "cursors": cursors, "lim": limit}
+        _PENDING, {"ids": ids, "mmsis": mmsis, "cursors": cursors, "lims": lims}
     )
     return [PendingRow(r.i, r.seq, r.kind, r.payload, r.committed_at) for r in rows]

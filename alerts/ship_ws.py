@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -130,6 +131,10 @@ class ShipServer:
 
     async def _handle(self, ws: ServerConnection) -> None:
         identity, resume_from = self._pending.pop(id(ws))
+        if self._settings.sndbuf_bytes:
+            raw = ws.transport.get_extra_info("socket")
+            if raw is not None:
+                raw.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self._settings.sndbuf_bytes)
         bucket = RateBucket(self._settings.rate_per_s, self._settings.rate_burst)
         try:
             if resume_from is None:

@@ -117,10 +117,13 @@ def make_server(db_url: str) -> Iterator[object]:
         server.stop()
 
 
-@pytest.fixture
-async def server(make_server: object) -> Server:
-    """One started server."""
-    return await make_server()  # type: ignore[operator,no-any-return]
+@pytest.fixture(scope="module")
+async def server(db_url: str) -> AsyncIterator[Server]:
+    """One started server shared by a module's tests."""
+    srv = Server(db_url, free_port(), free_port())
+    await srv.start()
+    yield srv
+    srv.stop()
 
 
 @pytest.fixture
