@@ -122,6 +122,7 @@ class ShipServer:
             resume_from = _optional_int(query, "resume_from")
             async with self._sessionmaker() as session:
                 identity = await resolve_ship(session, token, mmsi)
+                await session.commit()  # the token's last_used_at
         except ProtocolError as exc:
             return connection.respond(HTTPStatus.BAD_REQUEST, f"{exc.detail}\n")
         except AppError as exc:

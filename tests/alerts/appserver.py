@@ -7,14 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import uvicorn
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from alerts import router as alerts_router
 from alerts.runtime import alerts_runtime
 from sar_coord.core.db import make_engine, make_sessionmaker
-from sar_coord.core.errors import AppError
 from sar_coord.core.events import Listener
+from sar_coord.main import install_error_handlers
 
 
 def build_app(database_url: str) -> FastAPI:
@@ -35,10 +34,7 @@ def build_app(database_url: str) -> FastAPI:
         await engine.dispose()
 
     app = FastAPI(lifespan=lifespan)
-
-    @app.exception_handler(AppError)
-    async def _app_error(_: Request, exc: AppError) -> JSONResponse:
-        return JSONResponse({"error": exc.code, "detail": exc.detail}, status_code=exc.status_code)
+    install_error_handlers(app)
 
     @app.get("/healthz")
     async def _health() -> dict[str, str]:
