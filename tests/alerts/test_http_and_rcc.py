@@ -1,4 +1,4 @@
-"""HTTP routes and /ws/rcc on real uvicorn: roles, vessel isolation, answers, RCC feed, escalation."""
+"""HTTP routes and /ws/rcc on real uvicorn: roles, isolation, answers, RCC feed, escalation."""
 
 from __future__ import annotations
 
