@@ -50,6 +50,13 @@ export interface Case {
   created_at?: string | null;
   predicted?: PredictedDatum | null;
   predicted_datum?: PredictedDatum | null;
+  responsible_rcc?: string | null;
+  first_rcc?: string | null;
+  outside_all_regions?: boolean;
+  people_in_water?: number | null;
+  medical_emergencies?: number | null;
+  children?: number | null;
+  description?: string | null;
   escalation?: { level?: string; message?: string; proposed_radius_nm?: number } | null;
   [extra: string]: unknown;
 }
@@ -59,9 +66,13 @@ export interface CaseCreate {
   lon: number;
   datum_uncertainty_nm?: number;
   persons_on_board?: number;
-  boat_type?: string;
-  title?: string;
-  notes?: string;
+  boat_type?: "rubber" | "wooden" | "fishing" | "sailing" | "other";
+  people_in_water?: number;
+  children?: number;
+  medical_emergencies?: number;
+  reported_by?: string;
+  first_rcc?: string;
+  description?: string;
 }
 
 export interface CaseEvent {
@@ -92,9 +103,19 @@ export interface Candidate {
   reasons: string[];
 }
 
+/** A vessel left out of the ranking (stale or implausible report), with the reason. */
+export interface ExcludedVessel {
+  mmsi: number;
+  name: string | null;
+  reason: string;
+  report_age_s: number | null;
+  lat: number | null;
+  lon: number | null;
+}
+
 export interface CandidateList {
   candidates: Candidate[];
-  stale: Candidate[];
+  stale: ExcludedVessel[];
 }
 
 export interface AlertCreate {
@@ -106,29 +127,45 @@ export interface AlertCreate {
 }
 
 export interface Alert {
-  id: number | string;
-  case_id: number | string;
+  id: number;
+  case_id: number;
   kind: string;
-  recipients?: unknown[];
-  not_reachable?: unknown[];
-  [extra: string]: unknown;
+  radius_nm: number | null;
+  message: string;
+  status: string;
+  issued_by: string;
+  issued_at: string;
+  updated_at: string;
+  cancelled_at: string | null;
+  escalations: number;
+}
+
+export interface RuleResult {
+  rule: string;
+  outcome: string; // pass | flag | violation
+  explanation: string;
+  attributed_to?: string[];
 }
 
 export interface Disembarkation {
-  id: number | string;
-  case_id?: number | string | null;
-  vessel_mmsi?: number | null;
-  vessel_name?: string | null;
-  place?: string | null;
-  place_name?: string | null;
-  country?: string | null;
-  disembarked_at?: string | null;
-  persons?: number | null;
-  compliance?: string | null;
-  compliant?: boolean | null;
-  rules?: { rule?: string; code?: string; result?: string; passed?: boolean; explanation?: string; detail?: string }[];
+  id: number;
+  case_id: number;
+  rescuing_mmsi: number;
+  rescuing_vessel_name: string | null;
+  rescued_at: string;
+  persons_rescued: number;
+  disembarking_mmsi: number;
+  disembarking_vessel_name: string | null;
+  port_locode: string;
+  port_country: string;
+  disembarked_at: string;
+  persons: { total: number; minors?: number; unaccompanied_minors?: number; women?: number; medical_cases?: number; deceased?: number };
+  persons_seeking_asylum: number;
+  departure_country: string | null;
+  assignment: { assigned_by: string; assigned_at: string; reference: string } | null;
+  transfers: { from_mmsi: number; to_mmsi: number; persons: number }[];
+  evaluations: { id: number; ruleset_version: string; outcome: string; results: RuleResult[]; evaluated_at: string; log_index?: number | null }[];
   log_index?: number | null;
-  [extra: string]: unknown;
 }
 
 export interface Checkpoint {
@@ -320,6 +357,12 @@ export const api = {
   login: (username: string, password: string) =>
     json<LoginResponse>("POST", "/auth/login", { username, password }),
   me: () => json<User>("GET", "/auth/me"),
+  /** A long-lived API token for the caller (the ship channel authenticates by API token). */
+  createApiToken: (name: string, expiresInDays = 30) =>
+    json<{ id: number; token: string; prefix: string; expires_at: string | null }>("POST", "/auth/tokens", {
+      name,
+      expires_in_days: expiresInDays,
+    }),
 
   vesselsLatest: (b: { min_lon: number; min_lat: number; max_lon: number; max_lat: number }) =>
     json<Vessel[] | { items: Vessel[] }>("GET", "/vessels/latest", undefined, b).then(items),
@@ -335,22 +378,32 @@ export const api = {
   },
   sitrep: (id: Case["id"]) => text(`/cases/${id}/sitrep`),
   surpic: (id: Case["id"]) => text(`/cases/${id}/surpic`),
+  maydayRelay: (id: Case["id"]) => text(`/cases/${id}/mayday-relay`),
 
   sendAlert: (body: AlertCreate) => json<Alert>("POST", "/alerts", body),
+  listAlerts: (caseId: Case["id"]) => json<Alert[]>("GET", "/alerts", undefined, { case_id: caseId }),
+  getAlert: (id: Alert["id"]) => json<Alert & { recipients: Recipient[] }>("GET", `/alerts/${id}`),
+  cancelAlert: (id: Alert["id"], reason: string) => json<Alert>("POST", `/alerts/${id}/cancel`, { reason }),
+
+  /** Ship master: deliveries above `after` as channel frames (HTTP fallback of /ws/ship). */
+  shipDeliveries: (after: number, mmsi?: number) =>
+    json<Envelope[]>("GET", "/ship/deliveries", undefined, { after, mmsi }),
+  /** Ship master: an answer over HTTP (same body as the ship channel's answer frame). */
+  answerHttp: (alertId: number | string, body: Record<string, unknown>, mmsi?: number) =>
+    json<{ id: number; duplicate: boolean }>("POST", `/alerts/${alertId}/answers${qs({ mmsi })}`, body),
 
   disembarkations: (q?: Query) =>
-    json<Disembarkation[] | { items: Disembarkation[] }>("GET", "/audit/disembarkations", undefined, q).then(items),
-  latestCheckpoint: () => json<Checkpoint>("GET", "/audit/checkpoint/latest").then(normCheckpoint),
+    json<Disembarkation[] | { items: Disembarkation[] }>("GET", "/disembarkations", undefined, q).then(items),
+  latestCheckpoint: () => json<Checkpoint>("GET", "/audit/checkpoint").then(normCheckpoint),
   entries: (q?: Query) =>
     json<Record<string, unknown>[] | { items: Record<string, unknown>[] }>("GET", "/audit/entries", undefined, q)
       .then(items)
       .then((l) => l.map(normEntry)),
   inclusionProof: async (leafIndex: number, treeSize: number): Promise<InclusionProof> => {
-    const o = await json<Record<string, unknown>>("GET", "/audit/proof/inclusion", undefined, {
-      leaf_index: leafIndex,
+    const o = await json<Record<string, unknown>>("GET", `/audit/entries/${leafIndex}/inclusion`, undefined, {
       tree_size: treeSize,
     });
-    const path = (o.audit_path ?? o.path ?? o.proof ?? o.hashes ?? []) as string[];
+    const path = (o.path ?? o.audit_path ?? o.proof ?? o.hashes ?? []) as string[];
     return {
       leaf_index: num(o, "leaf_index", "index") ?? leafIndex,
       tree_size: num(o, "tree_size") ?? treeSize,
@@ -360,12 +413,30 @@ export const api = {
     };
   },
   consistencyProof: async (first: number, second: number): Promise<string[]> => {
-    const o = await json<Record<string, unknown>>("GET", "/audit/proof/consistency", undefined, { first, second });
-    return (o.proof ?? o.consistency_path ?? o.path ?? o.hashes ?? []) as string[];
+    const o = await json<Record<string, unknown>>("GET", "/audit/consistency", undefined, { first, second });
+    return (o.path ?? o.proof ?? o.consistency_path ?? o.hashes ?? []) as string[];
   },
-  /** Server-side verification, as a fallback/second opinion to the in-browser check. */
-  verifyOnServer: () => json<Record<string, unknown>>("GET", "/audit/verify"),
+
+  /** Fetch a file with the bearer token and hand it to the browser as a download. */
+  download: async (path: string, filename: string): Promise<void> => {
+    const res = await request("GET", path);
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = filename;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  },
 };
+
+export interface Recipient {
+  mmsi: number;
+  reachable: boolean;
+  reason: string | null;
+  distance_nm: number | null;
+}
 
 function normCheckpoint(c: Checkpoint): Checkpoint {
   const o = c as Record<string, unknown>;
@@ -390,16 +461,28 @@ function normCheckpoint(c: Checkpoint): Checkpoint {
   };
 }
 
-/** Download URLs for exports; the token goes as a query parameter because links cannot set headers. */
-export const exportLinks = (): { label: string; href: string }[] => {
-  const t = token ? `&token=${encodeURIComponent(token)}` : "";
-  return [
-    { label: "Disembarkations (CSV)", href: `${API}/audit/export/disembarkations?format=csv${t}` },
-    { label: "Disembarkations (JSON)", href: `${API}/audit/export/disembarkations?format=json${t}` },
-    { label: "Transparency log entries (JSON)", href: `${API}/audit/export/entries?format=json${t}` },
-    { label: "Evidence pack (ZIP)", href: `${API}/audit/export/evidence-pack?format=zip${t}` },
-  ];
-};
+/** Exports (paths under /api/v1, fetched with the token by api.download). */
+export const EXPORTS: { label: string; path: string; filename: string }[] = [
+  { label: "Transparency log, entries and checkpoints (JSON, for `sar-coord audit verify`)", path: "/audit/export.json", filename: "transparency-log.json" },
+  { label: "Transparency log entries (CSV)", path: "/audit/export.csv", filename: "transparency-log.csv" },
+];
+export const evidencePackPath = (caseId: number | string) => `/audit/cases/${caseId}/evidence.zip`;
+
+export const SHIP_WS_KEY = "sar.shipWsUrl";
+
+/**
+ * URL of the ship channel. It runs on its own server (default port 8765, `ALERTS_SHIP_WS_PORT`),
+ * unless a reverse proxy maps it to /ws/ship on this origin; Settings can override it.
+ */
+export function shipChannelBase(): string {
+  const o = localStorage.getItem(SHIP_WS_KEY)?.trim();
+  if (o) return o;
+  const proto = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${proto}//${location.hostname}:8765/ws/ship`;
+}
+
+/** Cumulative acknowledgement of every ship delivery up to `seq`. */
+export const ackFrame = (seq: number) => ({ v: 1, type: "ack", data: { seq } });
 
 /** Websocket URL on the same origin as the page (the token is a query parameter: browsers cannot set headers). */
 export function wsUrl(path: "/ws/rcc" | "/ws/ship", params: Record<string, string | number>): string {
@@ -426,8 +509,8 @@ export function answerFrame(
   kind: AnswerKind,
   extra: Record<string, unknown>,
   clientMsgId: string,
-): { type: "answer"; data: Record<string, unknown> } {
-  return { type: "answer", data: { client_msg_id: clientMsgId, alert_id: alertId, kind, ...extra } };
+): { v: 1; type: "answer"; data: Record<string, unknown> } {
+  return { v: 1, type: "answer", data: { client_msg_id: clientMsgId, alert_id: alertId, kind, ...extra } };
 }
 
 // ---- Websocket message adapters (the event names and fields the back end sends) ----
@@ -449,7 +532,10 @@ function caseIdOf(d: Record<string, unknown>): Case["id"] | null {
 /** Classify an envelope from /ws/rcc. */
 export function parseRccEvent(env: Envelope): RccEvent {
   const t = env.type.toLowerCase();
-  const d = (env.data ?? {}) as Record<string, unknown>;
+  const outer = (env.data ?? {}) as Record<string, unknown>;
+  // Case events and answers carry their details in a nested `data` object: lift them up.
+  const inner = outer.data && typeof outer.data === "object" && !Array.isArray(outer.data) ? (outer.data as Record<string, unknown>) : {};
+  const d: Record<string, unknown> = { ...inner, ...outer };
   if (t === "error") return { kind: "error", message: String(d.detail ?? d.message ?? d.error ?? "error") };
   if (/position|fleet|vessel/.test(t)) {
     const list = (d.vessels ?? d.positions ?? d.items ?? d.changed ?? []) as Vessel[];
@@ -460,7 +546,10 @@ export function parseRccEvent(env: Envelope): RccEvent {
     return {
       kind: "escalation",
       caseId,
-      message: String(d.message ?? d.detail ?? "No vessel has accepted yet."),
+      message:
+        typeof d.message === "string"
+          ? d.message
+          : `No vessel has accepted alert ${d.alert_id ?? ""}${typeof d.waited_s === "number" ? ` after ${Math.round(d.waited_s / 60)} min` : ""}${d.auto_widened ? "; radius widened automatically" : ""}.`,
       proposedRadiusNm: typeof d.proposed_radius_nm === "number" ? d.proposed_radius_nm : null,
     };
   if (/answer/.test(t)) {
@@ -508,14 +597,14 @@ export function parseShipMessage(env: Envelope): ShipMessage {
   const t = env.type.toLowerCase();
   const d = (env.data ?? {}) as Record<string, unknown>;
   if (t === "error") return { kind: "error", message: String(d.detail ?? d.message ?? d.error ?? "error") };
-  if (/answer|receipt|answered/.test(t) && !/^alert/.test(t))
+  if (/^answer/.test(t))
     return {
       kind: "answer_result",
       clientMsgId: String(d.client_msg_id ?? ""),
-      ok: d.ok !== false && !d.error,
-      detail: String(d.detail ?? d.error ?? d.status ?? ""),
+      ok: !/reject|error/.test(t),
+      detail: String(d.detail ?? d.code ?? ""),
     };
-  if (/alert|cancel/.test(t)) {
+  if (/alert|update|cancel/.test(t)) {
     const a = (d.alert ?? d) as Record<string, unknown>;
     const c = (a.case ?? d.case ?? {}) as Record<string, unknown>;
     const datum = (a.datum ?? c.datum ?? {}) as Record<string, unknown>;
@@ -528,7 +617,7 @@ export function parseShipMessage(env: Envelope): ShipMessage {
         caseId: (a.case_id ?? c.id ?? null) as number | string | null,
         kind: String(a.kind ?? "alert"),
         status: /cancel/.test(t) || a.status === "cancelled" ? "cancelled" : /update/.test(t) ? "updated" : "active",
-        message: String(a.message ?? ""),
+        message: String(a.message ?? (a.reason ? `Cancelled: ${a.reason}` : "")),
         lat: n(datum.lat ?? a.lat ?? c.lat),
         lon: n(datum.lon ?? a.lon ?? c.lon),
         uncertaintyNm: n(a.datum_uncertainty_nm ?? c.datum_uncertainty_nm),
@@ -536,7 +625,7 @@ export function parseShipMessage(env: Envelope): ShipMessage {
         personsOnBoard: n(a.persons_on_board ?? c.persons_on_board),
         boatType: s(a.boat_type ?? c.boat_type),
         issuedAt: s(a.issued_at ?? a.created_at ?? env.ts),
-        rcc: s(a.rcc ?? a.issued_by ?? a.organisation),
+        rcc: s(a.responsible_rcc ?? a.rcc ?? a.issued_by),
         seq: env.seq ?? null,
         raw: d,
       },

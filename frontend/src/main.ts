@@ -1,7 +1,7 @@
 // App shell: login, role-based navigation and hash routing between the three views.
 import "leaflet/dist/leaflet.css";
 import "./styles.css";
-import { api, ApiError, setUnauthorizedHandler } from "./api";
+import { api, ApiError, setUnauthorizedHandler, SHIP_WS_KEY } from "./api";
 import { TILE_URL_KEY, tileUrl } from "./map";
 import { clearSession, loadSession, saveSession, session, viewsFor, type ViewName } from "./session";
 import { errorText, h, mount, notify } from "./ui";
@@ -78,6 +78,8 @@ function setTheme(t: "light" | "dark"): void {
 function settingsDialog(): void {
   const input = h("input", { type: "url", placeholder: "https://tiles.example.internal/{z}/{x}/{y}.png", size: 50 });
   input.value = tileUrl();
+  const shipWs = h("input", { type: "url", placeholder: "wss://rcc.example.org/ws/ship (default: port 8765 of this host)", size: 50 });
+  shipWs.value = localStorage.getItem(SHIP_WS_KEY) ?? "";
   const dlg = h(
     "dialog",
     { class: "dialog" },
@@ -89,6 +91,7 @@ function settingsDialog(): void {
       h("br"),
       input,
     ),
+    h("label", {}, "Ship channel URL (when a proxy serves /ws/ship elsewhere)", h("br"), shipWs),
     h(
       "div",
       { class: "row" },
@@ -103,6 +106,13 @@ function settingsDialog(): void {
             }
             if (v) localStorage.setItem(TILE_URL_KEY, v);
             else localStorage.removeItem(TILE_URL_KEY);
+            const w = shipWs.value.trim();
+            if (w && !/^wss?:\/\//.test(w)) {
+              notify("The ship channel URL starts with ws:// or wss://.", "error");
+              return;
+            }
+            if (w) localStorage.setItem(SHIP_WS_KEY, w);
+            else localStorage.removeItem(SHIP_WS_KEY);
             dlg.close();
             dlg.remove();
             void render();

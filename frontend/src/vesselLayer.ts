@@ -43,7 +43,8 @@ export class VesselLayer extends L.Layer {
 
   /** Apply position deltas (only what changed), keyed by MMSI. */
   upsert(vs: Vessel[]): void {
-    for (const v of vs) this.byMmsi.set(v.mmsi, { ...this.byMmsi.get(v.mmsi), ...v });
+    // Deltas carry position and time but not the server's stale flag: a fresh report clears it.
+    for (const v of vs) this.byMmsi.set(v.mmsi, { ...this.byMmsi.get(v.mmsi), ...v, stale: v.stale ?? false });
     this.rebuild();
   }
 

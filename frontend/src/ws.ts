@@ -17,6 +17,7 @@ export class LiveSocket {
   private attempt = 0;
   private timer: number | undefined;
   private stopped = false;
+  private lastError = "";
   private readonly onOnline = () => this.reconnectNow();
 
   constructor(private readonly opts: LiveSocketOptions) {
@@ -47,18 +48,18 @@ export class LiveSocket {
       } catch {
         return;
       }
-      if (env.type === "ping") {
-        ws.send(JSON.stringify({ type: "pong", data: env.data ?? {} }));
-        return;
-      }
+      if (env.type === "pong") return;
+      if (env.type === "error") this.lastError = JSON.stringify(env.data ?? {});
       this.opts.onMessage(env);
     };
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      if (ev.code === 1008 && /auth|token|forbidden/i.test(ev.reason)) {
+      const why = `${ev.reason} ${this.lastError}`;
+      this.lastError = "";
+      if (ev.code === 1008 && /auth|token|forbidden|credential|not bound|only ship|for rcc/i.test(why)) {
         this.stopped = true;
-        this.opts.onState?.("closed", `Rejected by server: ${ev.reason || "policy violation"}`);
+        this.opts.onState?.("closed", `Rejected by server: ${ev.reason || why.trim() || "policy violation"}`);
         return;
       }
       this.schedule(ev.reason || `code ${ev.code}`);

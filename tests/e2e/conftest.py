@@ -1,4 +1,4 @@
-"""Browser fixtures: Debian's Chromium through Playwright, the built dashboard, an artifacts folder."""
+"""Browser fixtures: Debian Chromium via Playwright, the built dashboard, an artifacts folder."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def artifacts() -> Path:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         """Keep test output clean."""
 
 

@@ -1,4 +1,4 @@
-"""Minimal PNG decoder (8-bit RGB/RGBA, non-interlaced) for reading screenshot pixels without Pillow."""
+"""Minimal PNG decoder (8-bit RGB/RGBA, non-interlaced): screenshot pixels without Pillow."""
 
 from __future__ import annotations
 

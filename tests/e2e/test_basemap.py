@@ -1,4 +1,4 @@
-"""The offline basemap draws land where Natural Earth has land, in a real browser, at known places."""
+"""The offline basemap draws land where Natural Earth has land, in a real browser."""
 
 from __future__ import annotations
 

@@ -1,37 +1,45 @@
 // Auditor view: disembarkation log with compliance, rule explanations, integrity verification, exports.
-import { api, exportLinks, type Checkpoint, type Disembarkation, type LogEntry } from "../api";
+import { api, EXPORTS, evidencePackPath, type Checkpoint, type Disembarkation, type LogEntry } from "../api";
 import type { View } from "../main";
 import { decodeHash, fromBase64, fromHex, leafHash, toHex, verifyConsistency, verifyInclusion } from "../merkle";
 import { parseCheckpointNote, parseVerifierKey, verifyNoteSignature } from "../note";
 import type { Session } from "../session";
-import { errorText, h, mount, utc } from "../ui";
+import { errorText, h, mount, notify, utc } from "../ui";
 
-/** Background for the rules the back end evaluates (shown next to its own explanation). */
+/** Background for each rule of the back end's ruleset (shown next to its own explanation). */
 const RULE_HELP: Record<string, string> = {
-  place_of_safety:
-    "IMO MSC.167(78) 6.12: a place of safety is where survivors' life is no longer threatened, basic needs can be met and onward transport arranged.",
-  non_refoulement:
-    "Nobody may be returned to a place where they face persecution or serious harm (UNHCR 2020 and OHCHR 2021: Libya is not a place of safety).",
-  asylum:
-    "Rescue at Sea guide: a person seeking asylum is not disembarked in the country they fled, and their data is not shared with it.",
-  ship_temporary:
-    "MSC.167(78) 6.13: the assisting ship is only a temporary place of safety; disembarkation should follow as soon as reasonably practicable.",
-  rcc_informed:
-    "MSC.167(78) 6.7: the first RCC contacted coordinates until the responsible RCC accepts; who was informed and when is recorded.",
+  a_place_not_safe:
+    "Non-refoulement: nobody is landed where they face persecution or serious harm. UNHCR (2020) and OHCHR (2021): Libya is not a place of safety. Judged against the place-of-safety registry as it stood at the time.",
+  b_departure_country_asylum:
+    "Rescue at Sea guide (IMO/ICS/UNHCR): people seeking asylum are not disembarked in the country they fled, and their data is not shared with it.",
+  c_rcc_assignment:
+    "SAR Convention and MSC.167(78) 6.7: the place of safety is assigned by the responsible RCC; the Asso 28 conviction turned on an instruction that did not come from an RCC.",
+  d_headcount:
+    "Everyone rescued is accounted for: people rescued, transferred and disembarked must add up (counts only, never names).",
+  e_time_on_board:
+    "MSC.167(78) 6.13: the ship is only a temporary place of safety; disembarkation should follow as soon as reasonably practicable.",
+  f_handover_chain:
+    "Ship-to-ship handovers must form a chain from the rescuing vessel to the disembarking one, so responsibility can be traced.",
 };
 
-function compliance(d: Disembarkation): "compliant" | "non_compliant" | "review" {
-  const c = String(d.compliance ?? "").toLowerCase();
-  if (d.compliant === true || c === "compliant" || c === "pass" || c === "ok") return "compliant";
-  if (d.compliant === false || /non|fail|violat|breach/.test(c)) return "non_compliant";
-  return "review";
+type Verdict = "pass" | "flag" | "violation" | "none";
+
+function latestEvaluation(d: Disembarkation): Disembarkation["evaluations"][number] | null {
+  const ev = [...(d.evaluations ?? [])].sort((a, b) => a.evaluated_at.localeCompare(b.evaluated_at));
+  return ev.at(-1) ?? null;
 }
 
-const LABEL = { compliant: "compliant", non_compliant: "non-compliant", review: "needs review" } as const;
+function verdict(d: Disembarkation): Verdict {
+  const o = latestEvaluation(d)?.outcome?.toLowerCase();
+  return o === "pass" || o === "flag" || o === "violation" ? o : "none";
+}
+
+const LABEL: Record<Verdict, string> = { pass: "compliant", flag: "needs review", violation: "violation", none: "not evaluated" };
+const BADGE: Record<Verdict, string> = { pass: "compliant", flag: "review", violation: "non_compliant", none: "" };
 
 export function auditorView(body: HTMLElement, _s: Session): View {
   const filterStatus = h("select", { id: "f-status" }, h("option", { value: "" }, "any result"),
-    h("option", { value: "compliant" }, "compliant"), h("option", { value: "non_compliant" }, "non-compliant"), h("option", { value: "review" }, "needs review"));
+    h("option", { value: "pass" }, "compliant"), h("option", { value: "flag" }, "needs review"), h("option", { value: "violation" }, "violation"));
   const filterText = h("input", { id: "f-text", placeholder: "vessel, MMSI, place, country, case" });
   const filterFrom = h("input", { id: "f-from", type: "date" });
   const filterTo = h("input", { id: "f-to", type: "date" });
@@ -47,6 +55,7 @@ export function auditorView(body: HTMLElement, _s: Session): View {
     if (v) localStorage.setItem(KEY_STORE, v);
     else localStorage.removeItem(KEY_STORE);
   });
+  const evidenceCase = h("input", { id: "evidence-case", placeholder: "case id", size: 8 });
   let rows: Disembarkation[] = [];
   let checkpoint: Checkpoint | null = null;
 
@@ -61,7 +70,12 @@ export function auditorView(body: HTMLElement, _s: Session): View {
         h("section", { class: "card" }, h("h2", {}, "Integrity"), cpEl,
           h("label", {}, "Trusted checkpoint key (pin it; empty = trust the key the server shows)", keyInput), verifyBtn, verifyEl),
         h("section", { class: "card" }, h("h2", {}, "Exports"),
-          h("ul", { class: "exports" }, exportLinks().map((l) => h("li", {}, h("a", { href: l.href, download: "" }, l.label))))),
+          h("ul", { class: "exports" }, EXPORTS.map((x) => h("li", {}, h("button", { class: "link-like", onclick: () => void api.download(x.path, x.filename).catch((e) => notify(`Export failed: ${errorText(e)}`, "error")) }, x.label)))),
+          h("div", { class: "row" }, evidenceCase, h("button", { class: "ghost", id: "evidence-pack", onclick: () => {
+            const id = evidenceCase.value.trim();
+            if (!/^[0-9]+$/.test(id)) return notify("Enter a case number for its evidence pack.", "error");
+            void api.download(evidencePackPath(id), `case-${id}-evidence.zip`).catch((e) => notify(`Evidence pack: ${errorText(e)}`, "error"));
+          } }, "Evidence pack (ZIP)"))),
         h("section", { class: "card" }, h("h2", {}, "How compliance is judged"),
           h("dl", { class: "rules-help" }, Object.entries(RULE_HELP).flatMap(([k, v]) => [h("dt", {}, k.replace(/_/g, " ")), h("dd", {}, v)])))),
     ),
@@ -73,12 +87,14 @@ export function auditorView(body: HTMLElement, _s: Session): View {
     const from = filterFrom.value;
     const to = filterTo.value;
     const shown = rows.filter((d) => {
-      if (st && compliance(d) !== st) return false;
+      if (st && verdict(d) !== st) return false;
       const day = String(d.disembarked_at ?? "").slice(0, 10);
       if (from && day < from) return false;
       if (to && day > to) return false;
       if (q) {
-        const hay = [d.vessel_name, d.vessel_mmsi, d.place, d.place_name, d.country, d.case_id].map((x) => String(x ?? "").toLowerCase()).join(" ");
+        const hay = [d.rescuing_vessel_name, d.rescuing_mmsi, d.disembarking_vessel_name, d.disembarking_mmsi, d.port_locode, d.port_country, d.case_id]
+          .map((x) => String(x ?? "").toLowerCase())
+          .join(" ");
         if (!hay.includes(q)) return false;
       }
       return true;
@@ -90,27 +106,32 @@ export function auditorView(body: HTMLElement, _s: Session): View {
     mount(
       logEl,
       h("table", { class: "log" },
-        h("thead", {}, h("tr", {}, ["When (UTC)", "Vessel", "Case", "Place of safety", "Persons", "Result", "Log #"].map((t) => h("th", {}, t)))),
+        h("thead", {}, h("tr", {}, ["Disembarked (UTC)", "Vessel", "Case", "Port", "Persons", "Result", "Log #"].map((t) => h("th", {}, t)))),
         h("tbody", {}, shown.flatMap((d) => {
-          const c = compliance(d);
-          const rules = d.rules ?? [];
+          const c = verdict(d);
+          const ev = latestEvaluation(d);
+          const rules = ev?.results ?? [];
           const detail = h("tr", { class: "rules hidden" }, h("td", { colspan: 7 },
+            ev ? h("p", { class: "muted" }, `Ruleset ${ev.ruleset_version}, evaluated ${utc(ev.evaluated_at)}${ev.log_index != null ? `, log entry ${ev.log_index}` : ""}. `,
+              `${d.persons.total} persons (${d.persons.minors ?? 0} minors, ${d.persons_seeking_asylum} seeking asylum); departure ${d.departure_country ?? "unknown"}; `,
+              d.assignment ? `place assigned by ${d.assignment.assigned_by} (${d.assignment.reference}).` : "no RCC assignment recorded.") : null,
             rules.length === 0 ? h("p", { class: "muted" }, "No rule details returned.") :
             h("ul", {}, rules.map((r) => {
-              const code = r.code ?? r.rule ?? "";
-              const ok = r.passed ?? /pass|ok|compliant/.test(String(r.result ?? ""));
-              return h("li", { class: ok ? "pass" : "fail" },
-                h("span", { class: `badge ${ok ? "compliant" : "non_compliant"}` }, ok ? "pass" : String(r.result ?? "fail")),
-                " ", h("strong", {}, code.replace(/_/g, " ")), " — ", r.explanation ?? r.detail ?? "",
-                RULE_HELP[code] ? h("div", { class: "muted" }, RULE_HELP[code]) : null);
+              const o = r.outcome.toLowerCase() as Verdict;
+              return h("li", { class: o === "pass" ? "pass" : "fail", "data-rule": r.rule },
+                h("span", { class: `badge ${BADGE[o] ?? ""}` }, o),
+                " ", h("strong", {}, r.rule.replace(/^[a-z]_/, "").replace(/_/g, " ")), " — ", r.explanation,
+                r.attributed_to?.length ? h("span", { class: "muted" }, ` (attributed to ${r.attributed_to.join(", ")})`) : null,
+                RULE_HELP[r.rule] ? h("div", { class: "muted" }, RULE_HELP[r.rule]) : null);
             }))));
+          const vessel = d.disembarking_vessel_name ?? d.rescuing_vessel_name ?? "—";
           const row = h("tr", { class: `row-${c}`, "data-id": String(d.id), onclick: () => detail.classList.toggle("hidden"), title: "Show the rules" },
             h("td", {}, utc(d.disembarked_at)),
-            h("td", {}, d.vessel_name ?? "—", h("div", { class: "muted" }, String(d.vessel_mmsi ?? ""))),
-            h("td", {}, String(d.case_id ?? "—")),
-            h("td", {}, d.place_name ?? d.place ?? "—", d.country ? h("div", { class: "muted" }, d.country) : null),
-            h("td", { class: "num" }, String(d.persons ?? "—")),
-            h("td", {}, h("span", { class: `badge ${c}`, "data-compliance": c }, LABEL[c])),
+            h("td", {}, vessel, h("div", { class: "muted" }, String(d.disembarking_mmsi ?? d.rescuing_mmsi))),
+            h("td", {}, String(d.case_id)),
+            h("td", {}, d.port_locode, h("div", { class: "muted" }, d.port_country)),
+            h("td", { class: "num" }, String(d.persons?.total ?? "—")),
+            h("td", {}, h("span", { class: `badge ${BADGE[c]}`, "data-compliance": c }, LABEL[c])),
             h("td", { class: "num" }, d.log_index != null ? String(d.log_index) : "—"),
           );
           return [row, detail];
@@ -181,7 +202,7 @@ export function auditorView(body: HTMLElement, _s: Session): View {
       if (cp.tree_size === 0) {
         out(true, "Empty log: nothing to verify.");
       } else {
-        const entries = await api.entries({ limit: 20, order: "desc" });
+        const entries = await api.entries({ limit: 20, offset: Math.max(0, cp.tree_size - 20) });
         const inTree = entries.filter((e) => e.index < cp.tree_size).slice(0, 20);
         if (inTree.length === 0) out(null, "No entries returned to check.");
         for (const e of inTree) {

@@ -1,6 +1,7 @@
 // Ship answers waiting for the server: queued offline, resent on reconnect (idempotent by client_msg_id).
 
 interface Frame {
+  v: 1;
   type: "answer";
   data: Record<string, unknown>;
 }

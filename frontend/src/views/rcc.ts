@@ -119,6 +119,11 @@ export function rccView(body: HTMLElement, s: Session): View {
   const synthetic: Vessel[] = demo > 0 ? syntheticFleet(Math.min(demo, 100_000)) : [];
 
   // ---- cases ----
+  let casesTimer: number | undefined;
+  const scheduleCases = () => {
+    window.clearTimeout(casesTimer);
+    casesTimer = window.setTimeout(() => void loadCases(), 500);
+  };
   async function loadCases(): Promise<void> {
     try {
       const list = await api.listCases();
@@ -177,7 +182,7 @@ export function rccView(body: HTMLElement, s: Session): View {
       if (!Number.isFinite(c.lat) || !Number.isFinite(c.lon)) continue;
       const sel = String(c.id) === selectedId;
       const lon = unwrapLon(c.lon, ref);
-      const closed = /closed|resolved|cancel/.test(c.status);
+      const closed = /closed|cancel|false_alarm|disembarked/.test(c.status);
       const colour = closed ? "#868e96" : "#e03131";
       if (c.datum_uncertainty_nm) {
         L.polygon(
@@ -236,12 +241,13 @@ export function rccView(body: HTMLElement, s: Session): View {
   // ---- live channel ----
   let bbox = "";
   function sendBbox(): void {
+    // One box; min_lon > max_lon means it crosses 180 degrees (the server's convention).
     const b = map.getBounds();
     const boxes = viewToQueryBoxes(b.getWest(), b.getSouth(), b.getEast(), b.getNorth());
-    const key = JSON.stringify(boxes);
-    if (key === bbox && socket.isOpen) return;
-    const [min_lon, min_lat, max_lon, max_lat] = boxes[0];
-    if (socket.send({ type: "bbox", data: { min_lon, min_lat, max_lon: boxes.length > 1 ? boxes[1][2] : max_lon, max_lat } })) bbox = key;
+    const box = boxes.length > 1 ? [boxes[0][0], boxes[0][1], boxes[1][2], boxes[0][3]] : boxes[0];
+    const key = JSON.stringify(box);
+    if (key === bbox) return;
+    if (socket.send({ v: 1, type: "subscribe", data: { bbox: box } })) bbox = key;
   }
   const socket = new LiveSocket({
     url: () => wsUrl("/ws/rcc", { token: s.token }),
@@ -276,8 +282,11 @@ export function rccView(body: HTMLElement, s: Session): View {
           else notify(`Answer on case ${ev.caseId}: ${ev.answer} from ${ev.mmsi ?? "a vessel"}`, "info");
           break;
         case "case":
-          if (!cases.has(String(ev.caseId))) notify(`New case ${ev.caseId}`, "info");
-          void loadCases();
+          if (ev.caseId != null && !cases.has(String(ev.caseId))) notify(`New case ${ev.caseId}`, "info");
+          scheduleCases();
+          break;
+        case "alert":
+          scheduleCases();
           break;
         default:
           break;
@@ -298,6 +307,7 @@ export function rccView(body: HTMLElement, s: Session): View {
       socket.close();
       window.clearInterval(refresh);
       window.clearTimeout(fetchTimer);
+      window.clearTimeout(casesTimer);
       panel.destroy();
       map.remove();
     },

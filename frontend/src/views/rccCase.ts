@@ -1,5 +1,5 @@
 // The selected case: details, candidates, alerts, live answers, timeline, SITREP/SURPIC; and the new-case form.
-import { api, type Candidate, type Case, type CaseEvent, type RccEvent } from "../api";
+import { api, type Alert, type Candidate, type Case, type CaseCreate, type CaseEvent, type ExcludedVessel, type RccEvent } from "../api";
 import { formatLatLon } from "../geo";
 import { age, copyText, errorText, h, mount, notify, utc } from "../ui";
 
@@ -26,28 +26,40 @@ const REASONS: Record<string, string> = {
   other: "other",
 };
 
-/** Human text for an answer's extra fields. */
+/** Minutes from now until an ISO time (negative when past), or null. */
+function minutesUntil(iso: unknown): number | null {
+  if (typeof iso !== "string") return null;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? null : Math.round((t - Date.now()) / 60000);
+}
+
+/** Human text for an answer (accept/decline/...) and its fields as the back end stores them. */
 export function answerText(kind: string, d: Record<string, unknown>): string {
-  const k = kind.toLowerCase();
-  if (k === "accept" || k === "accepted") return `accepted${d.eta_min != null ? `, ETA ${d.eta_min} min` : ""}`;
+  const k = kind.toLowerCase().replace(/^(answer|ship)[._]?/, "");
+  if (k === "accept" || k === "accepted") {
+    const m = minutesUntil(d.eta);
+    const eta = typeof d.eta === "string" ? ` ETA ${utc(d.eta)}${m != null && m >= 0 ? ` (in ${m} min)` : ""}` : d.eta_min != null ? ` ETA ${d.eta_min} min` : "";
+    return `accepted,${eta}`;
+  }
   if (k === "decline" || k === "declined") {
     const r = String(d.reason ?? "");
-    return `declined${r ? `: ${REASONS[r] ?? r}` : ""}${d.reason_text || d.text ? ` (${d.reason_text ?? d.text})` : ""}`;
+    const note = d.note ?? d.reason_text;
+    return `declined${r ? `: ${REASONS[r] ?? r}` : ""}${note ? ` (${note})` : ""}`;
   }
   if (k === "on_scene") return "on scene";
   if (k === "rescued") {
-    const counts = (d.counts ?? d.rescued ?? {}) as Record<string, unknown>;
-    const parts = Object.entries(counts).map(([c, n]) => `${n} ${c}`);
-    return `rescued${parts.length ? `: ${parts.join(", ")}` : d.total != null ? `: ${d.total}` : ""}`;
+    const counts = (d.counts ?? {}) as Record<string, unknown>;
+    const parts = Object.entries(counts).filter(([, n]) => Number(n) > 0).map(([c, n]) => `${n} ${c.replace(/_/g, " ")}`);
+    return `rescued${parts.length ? `: ${parts.join(", ")}` : ""}`;
   }
-  if (k === "request_pos") return "requests a place of safety";
+  if (k === "request_pos") return `requests a place of safety${d.note ? ` (${d.note})` : ""}`;
   if (k === "message") return `message: ${String(d.text ?? d.message ?? "")}`;
-  return k;
+  return k.replace(/_/g, " ");
 }
 
 export class CasePanel {
   candidates: Candidate[] = [];
-  private stale: Candidate[] = [];
+  private stale: ExcludedVessel[] = [];
   private chosen = new Set<number>();
   private answers = new Map<number, AnswerState>();
   private current: Case | null = null;
@@ -94,9 +106,10 @@ export class CasePanel {
   }
 
   private recordAnswer(mmsi: number, kind: string, d: Record<string, unknown>, at: string | null): void {
+    kind = kind.replace(/^(answer|ship)[._]?/, "");
     this.answers.set(mmsi, {
       answer: kind,
-      etaMin: typeof d.eta_min === "number" ? d.eta_min : null,
+      etaMin: minutesUntil(d.eta),
       reason: typeof d.reason === "string" ? d.reason : null,
       at,
       detail: answerText(kind, d),
@@ -105,6 +118,7 @@ export class CasePanel {
 
   private candidatesEl = h("div", { id: "candidates" });
   private timelineEl = h("ol", { class: "timeline", id: "timeline" });
+  private alertsEl = h("ul", { class: "alerts", id: "case-alerts" });
   private reportEl = h("div", { class: "reports" });
 
   async show(c: Case, quiet = false): Promise<void> {
@@ -117,8 +131,11 @@ export class CasePanel {
       this.radiusNm = 0;
       this.renderShell(c);
     }
-    const [fresh, cands, events] = await Promise.allSettled([api.getCase(c.id), api.caseCandidates(c.id), api.caseEvents(c.id)]);
+    const [fresh, cands, events, alerts] = await Promise.allSettled([
+      api.getCase(c.id), api.caseCandidates(c.id), api.caseEvents(c.id), api.listAlerts(c.id),
+    ]);
     if (this.current?.id !== c.id) return;
+    if (alerts.status === "fulfilled") this.renderAlerts(alerts.value);
     if (fresh.status === "fulfilled") {
       this.current = fresh.value;
       this.hooks.onCaseUpdated(fresh.value);
@@ -133,7 +150,7 @@ export class CasePanel {
     if (events.status === "fulfilled") {
       for (const e of events.value) {
         const d = { ...(e.data ?? {}), ...e } as Record<string, unknown>;
-        const k = String(d.answer ?? d.answer_kind ?? e.kind).replace(/^answer[._]?/, "");
+        const k = String(e.kind).replace(/^(answer|ship)[._]?/, "");
         const mmsi = typeof d.mmsi === "number" ? d.mmsi : null;
         if (mmsi != null && /accept|decline|on_scene|rescued|request_pos/.test(k)) this.recordAnswer(mmsi, k, d, e.at ?? e.created_at ?? null);
       }
@@ -167,6 +184,7 @@ export class CasePanel {
       { class: "reports" },
       h("button", { class: "ghost", id: "load-sitrep", onclick: () => void this.report("SITREP") }, "SITREP"),
       h("button", { class: "ghost", id: "load-surpic", onclick: () => void this.report("SURPIC") }, "SURPIC"),
+      h("button", { class: "ghost", id: "load-mayday", onclick: () => void this.report("MAYDAY RELAY") }, "MAYDAY RELAY"),
     );
     mount(
       this.el,
@@ -178,6 +196,8 @@ export class CasePanel {
         msg,
         h("div", { class: "row" }, targeted, h("span", { class: "spacer" }), h("label", { class: "inline" }, "radius ", radius, " nm "), area),
       ),
+      h("h3", {}, "Alerts"),
+      this.alertsEl,
       h("h3", {}, "Candidates"),
       this.candidatesEl,
       h("h3", {}, "Timeline"),
@@ -248,10 +268,53 @@ export class CasePanel {
         h("tbody", {}, rows),
       ),
       this.stale.length
-        ? h("details", {}, h("summary", {}, `${this.stale.length} vessels with stale positions (not ranked)`),
-            h("ul", {}, this.stale.map((c) => h("li", {}, `${c.name ?? c.mmsi} · ${c.distance_nm.toFixed(1)} nm · report ${age(c.report_age_s)} old`))))
+        ? h("details", {}, h("summary", {}, `${this.stale.length} vessels left out (stale or doubtful reports)`),
+            h("ul", {}, this.stale.map((c) => h("li", {}, `${c.name ?? c.mmsi} · ${c.reason.replace(/_/g, " ")} · report ${age(c.report_age_s)} old`))))
         : null,
     );
+  }
+
+  private renderAlerts(alerts: Alert[]): void {
+    mount(
+      this.alertsEl,
+      alerts.length === 0
+        ? h("li", { class: "muted" }, "No alert issued yet.")
+        : alerts.map((a) =>
+            h("li", { "data-alert-id": String(a.id) },
+              h("span", { class: `badge ${a.status === "cancelled" ? "cancelled" : "active"}` }, String(a.status)),
+              ` #${a.id} ${a.kind}${a.radius_nm ? ` ${a.radius_nm} nm` : ""} · ${utc(String(a.issued_at ?? ""))}`,
+              Number(a.escalations) > 0 ? h("span", { class: "badge warn" }, ` escalated ${a.escalations}×`) : null,
+              " ",
+              h("button", { class: "small ghost", onclick: () => void this.showRecipients(a.id) }, "Recipients"),
+              a.status !== "cancelled"
+                ? h("button", { class: "small ghost", onclick: () => void this.cancel(a.id) }, "Cancel")
+                : null,
+            ),
+          ),
+    );
+  }
+
+  private async showRecipients(id: Alert["id"]): Promise<void> {
+    try {
+      const a = await api.getAlert(id);
+      const reach = a.recipients.filter((r) => r.reachable).length;
+      const unreachable = a.recipients.filter((r) => !r.reachable).map((r) => `${r.mmsi}${r.reason ? ` (${r.reason.replace(/_/g, " ")})` : ""}`);
+      notify(`Alert ${id}: ${reach} of ${a.recipients.length} reachable.${unreachable.length ? ` Not reachable: ${unreachable.join(", ")}` : ""}`, "info", 12000);
+    } catch (e) {
+      notify(`Recipients unavailable: ${errorText(e)}`, "error");
+    }
+  }
+
+  private async cancel(id: Alert["id"]): Promise<void> {
+    const reason = prompt(`Cancel alert ${id}: reason for the ships`, "resolved");
+    if (!reason) return;
+    try {
+      await api.cancelAlert(id, reason);
+      notify(`Alert ${id} cancelled; every ship it reached is told.`, "ok");
+      this.refreshSoon();
+    } catch (e) {
+      notify(`Not cancelled: ${errorText(e)}`, "error");
+    }
   }
 
   private renderTimeline(events: CaseEvent[]): void {
@@ -263,7 +326,7 @@ export class CasePanel {
         : sorted.map((e) => {
             const d = { ...(e.data ?? {}) } as Record<string, unknown>;
             const kind = String(e.kind);
-            const ans = kind.replace(/^answer[._]?/, "");
+            const ans = kind.replace(/^(answer|ship)[._]?/, "");
             const text =
               e.summary ??
               (/accept|decline|on_scene|rescued|request_pos|message/.test(ans) ? answerText(ans, { ...d, ...e }) : summarise(d));
@@ -280,14 +343,16 @@ export class CasePanel {
     );
   }
 
-  private async report(kind: "SITREP" | "SURPIC"): Promise<void> {
+  private async report(kind: "SITREP" | "SURPIC" | "MAYDAY RELAY"): Promise<void> {
     if (!this.current) return;
     try {
-      const text = kind === "SITREP" ? await api.sitrep(this.current.id) : await api.surpic(this.current.id);
-      const pre = h("pre", { class: "report", id: `${kind.toLowerCase()}-text` }, text);
+      const id = this.current.id;
+      const text = kind === "SITREP" ? await api.sitrep(id) : kind === "SURPIC" ? await api.surpic(id) : await api.maydayRelay(id);
+      const slug = kind.toLowerCase().replace(/ /g, "-");
+      const pre = h("pre", { class: "report", id: `${slug}-text` }, text);
       const copy = h("button", { class: "small", onclick: async () => notify((await copyText(text)) ? `${kind} copied.` : "Copy failed: select the text.", "ok") }, `Copy ${kind}`);
-      this.reportEl.querySelector(`.report-${kind}`)?.remove();
-      this.reportEl.append(h("div", { class: `report-${kind}` }, h("div", { class: "row between" }, h("strong", {}, kind), copy), pre));
+      this.reportEl.querySelector(`.report-${slug}`)?.remove();
+      this.reportEl.append(h("div", { class: `report-${slug}` }, h("div", { class: "row between" }, h("strong", {}, kind), copy), pre));
     } catch (e) {
       notify(`${kind} unavailable: ${errorText(e)}`, "error");
     }
@@ -311,9 +376,8 @@ export class CasePanel {
       const a = await api.sendAlert(
         kind === "targeted" ? { case_id: c.id, kind, mmsis, message: msg } : { case_id: c.id, kind, radius_nm: radius, message: msg },
       );
-      const n = Array.isArray(a.recipients) ? a.recipients.length : kind === "targeted" ? mmsis.length : null;
-      const nr = Array.isArray(a.not_reachable) ? a.not_reachable.length : 0;
-      notify(`Alert ${a.id} sent${n != null ? ` to ${n} vessel(s)` : ""}${nr ? `; ${nr} not reachable` : ""}.`, "ok", 6000);
+      notify(`Alert ${a.id} issued.`, "ok", 6000);
+      void this.showRecipients(a.id);
       this.refreshSoon();
     } catch (e) {
       notify(`Alert not sent: ${errorText(e)}`, "error");
@@ -337,7 +401,7 @@ export class CasePanel {
       h("div", { class: "grid2" }, h("label", {}, "Latitude", latI), h("label", {}, "Longitude", lonI)),
       h("button", { type: "button", class: "ghost small", onclick: () => this.hooks.onPickDatum((la, lo) => ((latI.value = la.toFixed(4)), (lonI.value = lo.toFixed(4)))) }, "Pick on map"),
       h("div", { class: "grid2" }, h("label", {}, "Uncertainty (nm)", unc), h("label", {}, "Persons on board", pob)),
-      h("div", { class: "grid2" }, h("label", {}, "Boat type", boat), h("label", {}, "Title", title)),
+      h("div", { class: "grid2" }, h("label", {}, "Boat type", boat), h("label", {}, "Description", title)),
       h("div", { class: "row" }, h("button", { type: "submit" }, "Open case"), h("button", { type: "button", class: "ghost", onclick: () => this.clear() }, "Cancel")),
     );
     form.addEventListener("submit", async (ev) => {
@@ -348,8 +412,8 @@ export class CasePanel {
           lon: Number(lonI.value),
           datum_uncertainty_nm: unc.value ? Number(unc.value) : undefined,
           persons_on_board: pob.value ? Number(pob.value) : undefined,
-          boat_type: boat.value,
-          title: title.value || undefined,
+          boat_type: boat.value as CaseCreate["boat_type"],
+          description: title.value || undefined,
         });
         notify(`Case ${c.reference ?? c.id} opened.`, "ok");
         this.hooks.onCaseCreated(c);

@@ -1,13 +1,13 @@
 // Ship master view: alerts with alarm until acknowledged, detail with map, answers, resume by seq.
 import L from "leaflet";
-import { answerFrame, parseShipMessage, wsUrl, type AnswerKind, type ShipAlert } from "../api";
+import { ackFrame, answerFrame, api, parseShipMessage, shipChannelBase, type AnswerKind, type Envelope, type ShipAlert } from "../api";
 import { Alarm } from "../audio";
 import { circleRing, formatLatLon } from "../geo";
 import type { View } from "../main";
 import { createMap } from "../map";
 import { SeqTracker } from "../seq";
 import type { Session } from "../session";
-import { h, mount, newClientMsgId, notify, utc } from "../ui";
+import { errorText, h, mount, newClientMsgId, notify, utc } from "../ui";
 import { LiveSocket } from "../ws";
 import { Outbox } from "./outbox";
 
@@ -145,9 +145,22 @@ export function shipView(body: HTMLElement, s: Session): View {
 
   function answer(a: ShipAlert, kind: AnswerKind, extra: Record<string, unknown>): void {
     const frame = answerFrame(a.alertId, kind, extra, newClientMsgId());
-    const sent = socket.send(frame);
-    outbox.add(frame, a.alertId, kind, sent ? "sent" : "queued");
-    notify(sent ? `Sent: ${kind.replace("_", " ")}.` : "Offline: the answer is queued and will be sent on reconnect.", sent ? "ok" : "info");
+    if (socket?.send(frame)) {
+      outbox.add(frame, a.alertId, kind, "sent");
+      notify(`Sent: ${kind.replace("_", " ")}.`, "ok");
+    } else {
+      // Channel down: send over HTTPS (same body, idempotent by client_msg_id); queue if that fails too.
+      outbox.add(frame, a.alertId, kind, "queued");
+      const { alert_id: _omit, ...body } = frame.data;
+      api
+        .answerHttp(a.alertId, body, mmsi || undefined)
+        .then(() => {
+          outbox.confirm(String(frame.data.client_msg_id), true);
+          notify(`Sent: ${kind.replace("_", " ")}.`, "ok");
+          if (selected) select(selected);
+        })
+        .catch((e) => notify(`Offline: the answer is queued and will be sent on reconnect (${errorText(e)}).`, "info"));
+    }
     select(String(a.alertId));
   }
 
@@ -157,7 +170,9 @@ export function shipView(body: HTMLElement, s: Session): View {
       h("option", { value: "too_far" }, "Too far"), h("option", { value: "not_capable" }, "Not capable"),
       h("option", { value: "own_safety" }, "Own safety"), h("option", { value: "other" }, "Other"));
     const reasonText = h("input", { id: "decline-text", placeholder: "details (optional)" });
-    const counts = ["men", "women", "minors", "medical"].map((c) => [c, h("input", { type: "number", min: 0, value: 0, id: `rescued-${c}`, size: 3 })] as const);
+    const counts = ["adults", "minors", "unaccompanied_minors", "medical_cases", "deceased"].map(
+      (c) => [c, h("input", { type: "number", min: 0, value: 0, id: `rescued-${c}`, size: 3 })] as const,
+    );
     const posNote = h("input", { id: "pos-note", placeholder: "e.g. 3 medical cases, asylum requests" });
     const msg = h("input", { id: "rcc-message", placeholder: "message to the RCC" });
     return h("div", { class: "answers" },
@@ -165,18 +180,17 @@ export function shipView(body: HTMLElement, s: Session): View {
         h("button", { id: "accept", class: "ok", onclick: () => {
           const v = Number(eta.value);
           if (!eta.value || !(v >= 0)) return notify("Give your ETA in minutes to accept.", "error");
-          answer(a, "accept", { eta_min: v });
+          answer(a, "accept", { eta: new Date(Date.now() + v * 60_000).toISOString() });
         } }, "Accept")),
       h("div", { class: "answer-row" }, reason, reasonText,
-        h("button", { id: "decline", class: "secondary", onclick: () => answer(a, "decline", { reason: reason.value, reason_text: reasonText.value || undefined }) }, "Decline")),
+        h("button", { id: "decline", class: "secondary", onclick: () => answer(a, "decline", { reason: reason.value, note: reasonText.value || undefined }) }, "Decline")),
       h("div", { class: "answer-row" }, h("button", { id: "on-scene", onclick: () => answer(a, "on_scene", {}) }, "On scene")),
       h("div", { class: "answer-row" }, h("span", {}, "Rescued (counts only, no names):"),
-        counts.map(([c, i]) => h("label", { class: "inline" }, `${c} `, i)),
+        counts.map(([c, i]) => h("label", { class: "inline" }, `${c.replace(/_/g, " ")} `, i)),
         h("button", { id: "rescued", onclick: () => {
-          const by = Object.fromEntries(counts.map(([c, i]) => [c, Math.max(0, Number(i.value) || 0)]));
-          const total = Object.values(by).reduce((x, y) => x + y, 0) - by.medical;
-          if (total <= 0) return notify("Enter how many people were rescued.", "error");
-          answer(a, "rescued", { counts: by, total });
+          const by = Object.fromEntries(counts.map(([c, i]) => [c, Math.max(0, Math.floor(Number(i.value) || 0))]));
+          if (by.adults + by.minors + by.deceased <= 0) return notify("Enter how many people were rescued.", "error");
+          answer(a, "rescued", { counts: by });
         } }, "Report rescued")),
       h("div", { class: "answer-row" }, posNote, h("button", { id: "request-pos", onclick: () => answer(a, "request_pos", { note: posNote.value || undefined }) }, "Request place of safety")),
       h("div", { class: "answer-row" }, msg, h("button", { id: "send-message", class: "ghost", onclick: () => msg.value && answer(a, "message", { text: msg.value }) }, "Send")),
@@ -188,46 +202,98 @@ export function shipView(body: HTMLElement, s: Session): View {
   }
   updateSeq();
 
-  const socket = new LiveSocket({
-    url: () => wsUrl("/ws/ship", { token: s.token, resume_from: tracker.lastSeq, ...(mmsi ? { mmsi } : {}) }),
-    onOpen: (ws) => {
-      for (const f of outbox.unconfirmed()) ws.send(JSON.stringify(f));
-      outbox.markAllSent();
-    },
-    onState: (st, detail) => {
-      status.textContent = st === "open" ? "connected" : `${st}${detail ? `: ${detail}` : ""}`;
-      status.className = `status ${st}`;
-    },
-    onMessage: (env) => {
-      const m = parseShipMessage(env);
-      if (m.kind === "error") return notify(`Ship channel: ${m.message}`, "error");
-      if (m.kind === "answer_result") {
-        outbox.confirm(m.clientMsgId, m.ok);
-        if (!m.ok) notify(`Answer rejected: ${m.detail}`, "error");
-        if (selected) select(selected);
+  /** Process one delivery frame (from the socket or the HTTP fallback), in seq order, once. */
+  function handle(env: Envelope, viaSocket: boolean): void {
+    const m = parseShipMessage(env);
+    if (m.kind === "error") {
+      notify(`Ship channel: ${m.message}`, "error");
+      return;
+    }
+    if (m.kind === "answer_result") {
+      outbox.confirm(m.clientMsgId, m.ok);
+      if (!m.ok) notify(`Answer rejected: ${m.detail}`, "error");
+      if (selected) select(selected);
+      return;
+    }
+    if (m.kind !== "alert") return;
+    const seq = env.seq;
+    if (typeof seq === "number" && !tracker.isNew(seq)) {
+      if (viaSocket) socket?.send(ackFrame(tracker.lastSeq));
+      return;
+    }
+    const prev = alerts.get(String(m.alert.alertId));
+    alerts.set(String(m.alert.alertId), prev && m.alert.status !== "active" ? { ...prev, ...nonNull(m.alert) } : m.alert);
+    persist();
+    if (typeof seq === "number") {
+      tracker.commit(seq);
+      if (viaSocket) socket?.send(ackFrame(seq));
+      updateSeq();
+    }
+    renderList();
+    renderAlarm();
+    if (selected === String(m.alert.alertId)) select(selected);
+  }
+
+  let socket: LiveSocket | null = null;
+  let socketOpen = false;
+  let downSince = Date.now();
+  let polling = false;
+  const tokenKey = `${scope}.apiToken`;
+
+  /** HTTPS fallback while the channel is down for more than 5 s: fetch deliveries above our seq. */
+  async function poll(): Promise<void> {
+    if (socketOpen || polling || Date.now() - downSince < 5000) return;
+    polling = true;
+    try {
+      const frames = await api.shipDeliveries(tracker.lastSeq, mmsi || undefined);
+      for (const f of frames) handle(f, false);
+      for (const f of outbox.unconfirmed()) {
+        const { alert_id: alertId, ...body } = f.data;
+        await api.answerHttp(alertId as number, body, mmsi || undefined).then(() => outbox.confirm(String(f.data.client_msg_id), true));
+      }
+      status.textContent = "channel down: checking over HTTPS every 5 s";
+    } catch (e) {
+      status.textContent = `offline: ${errorText(e)}`;
+    } finally {
+      polling = false;
+    }
+  }
+  const pollTimer = window.setInterval(() => void poll(), 5000);
+
+  async function connect(): Promise<void> {
+    let token = localStorage.getItem(tokenKey);
+    if (!token) {
+      try {
+        token = (await api.createApiToken(`bridge dashboard ${mmsi || ""}`.trim(), 30)).token;
+        localStorage.setItem(tokenKey, token);
+      } catch (e) {
+        status.textContent = `no channel token (${errorText(e)}): using HTTPS polling`;
         return;
       }
-      if (m.kind !== "alert") return;
-      const seq = env.seq;
-      if (typeof seq === "number") {
-        if (!tracker.isNew(seq)) {
-          socket.send({ type: "ack", seq: tracker.lastSeq });
-          return;
-        }
-      }
-      const prev = alerts.get(String(m.alert.alertId));
-      alerts.set(String(m.alert.alertId), prev && m.alert.status !== "active" ? { ...prev, ...nonNull(m.alert) } : m.alert);
-      if (typeof seq === "number") {
-        persist();
-        tracker.commit(seq);
-        socket.send({ type: "ack", seq });
-        updateSeq();
-      } else persist();
-      renderList();
-      renderAlarm();
-      if (selected === String(m.alert.alertId)) select(selected);
-    },
-  });
+    }
+    const t = token;
+    socket = new LiveSocket({
+      url: () => {
+        const q = new URLSearchParams({ token: t, resume_from: String(tracker.lastSeq) });
+        if (mmsi) q.set("mmsi", String(mmsi));
+        return `${shipChannelBase()}?${q}`;
+      },
+      onOpen: (ws) => {
+        for (const f of outbox.unconfirmed()) ws.send(JSON.stringify(f));
+        outbox.markAllSent();
+      },
+      onState: (st, detail) => {
+        socketOpen = st === "open";
+        if (!socketOpen && downSince === 0) downSince = Date.now();
+        if (socketOpen) downSince = 0;
+        status.textContent = st === "open" ? "connected" : `${st}${detail ? `: ${detail}` : ""}`;
+        status.className = `status ${st}`;
+        if (st === "closed" && detail && /token|credential/i.test(detail)) localStorage.removeItem(tokenKey);
+      },
+      onMessage: (env) => handle(env, true),
+    });
+  }
+  void connect();
 
   renderList();
   renderAlarm();
@@ -237,7 +303,8 @@ export function shipView(body: HTMLElement, s: Session): View {
 
   return {
     destroy() {
-      socket.close();
+      socket?.close();
+      window.clearInterval(pollTimer);
       alarm.stop();
       detailMap?.remove();
     },
