@@ -1,16 +1,17 @@
-"""`sar-coord audit ...` commands: offline verification of a transparency-log export."""
+"""`sar-coord audit ...`: verify an export offline; export, checkpoint and key from the DB."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from sar_coord.audit.verify import verify_export
 
-app = typer.Typer(help="Transparency log: verify exports offline.", no_args_is_help=True)
+app = typer.Typer(help="Transparency log: verify, export, checkpoint.", no_args_is_help=True)
 
 
 @app.callback()
@@ -57,3 +58,69 @@ def verify(
         f" {report.checkpoints_verified} signed checkpoint(s) verified"
         + (f", latest at size {latest.size}" if latest else "")
     )
+
+
+def _database_url() -> str:
+    from sar_coord.core.config import get_settings
+
+    url = get_settings().database_url
+    if not url:
+        typer.echo("FAIL: SAR_DATABASE_URL is not set", err=True)
+        raise typer.Exit(2)
+    return url
+
+
+@app.command("export")
+def export(
+    out: Annotated[Path, typer.Argument(help="file to write the JSON export to")],
+) -> None:
+    """Write the whole log and its checkpoints from the database (SAR_DATABASE_URL) to OUT."""
+    doc = asyncio.run(_export(_database_url()))
+    out.write_text(json.dumps(doc))
+    typer.echo(f"wrote {len(doc['entries'])} entries, {len(doc['checkpoints'])} checkpoints")
+
+
+async def _export(url: str) -> dict[str, Any]:
+    from sar_coord.audit import repository, service
+    from sar_coord.audit.config import get_audit_settings
+    from sar_coord.audit.export import build_export
+    from sar_coord.core.db import make_engine, make_sessionmaker, unit_of_work
+
+    engine = make_engine(url)
+    try:
+        async with unit_of_work(make_sessionmaker(engine)) as session:
+            return build_export(
+                origin=get_audit_settings().origin,
+                verifier_key=service.get_signer().verifier_key(),
+                rows=await repository.all_rows(session),
+                checkpoint_notes=await repository.checkpoint_notes(session),
+            )
+    finally:
+        await engine.dispose()
+
+
+@app.command("checkpoint")
+def checkpoint() -> None:
+    """Sign a checkpoint for the current tree size now and print it."""
+    typer.echo(asyncio.run(_checkpoint(_database_url())), nl=False)
+
+
+async def _checkpoint(url: str) -> str:
+    from sar_coord.audit import service
+    from sar_coord.core.db import make_engine, make_sessionmaker, unit_of_work
+
+    engine = make_engine(url)
+    try:
+        async with unit_of_work(make_sessionmaker(engine)) as session:
+            cp = await service.sign_checkpoint(session)
+            return cp.note if cp else "log is empty\n"
+    finally:
+        await engine.dispose()
+
+
+@app.command("verifier-key")
+def verifier_key_cmd() -> None:
+    """Print the public verifier key of the configured signing key (creating the key if new)."""
+    from sar_coord.audit import service
+
+    typer.echo(service.get_signer().verifier_key())

@@ -78,6 +78,42 @@ async def _tracks(session: AsyncSession, case: dict[str, Any]) -> list[dict[str,
     return [dict(r) for r in rows.mappings().all()]
 
 
+async def _rows_json(session: AsyncSession, table: str, sql: str, **params: Any) -> list[Any]:
+    """Rows as JSON objects (to_jsonb, so any column set works); [] if the table is absent."""
+    if await session.scalar(text("SELECT to_regclass(:t) IS NOT NULL"), {"t": table}) is not True:
+        return []
+    return list((await session.scalars(text(sql), params)).all())
+
+
+# "(:mmsi IS NULL OR ...)": one vessel's rows, or all rows of the case.
+_ALERTS_SQL = (
+    "SELECT to_jsonb(a) FROM alert a WHERE a.case_id = :id AND (CAST(:mmsi AS bigint) IS NULL"
+    " OR EXISTS (SELECT 1 FROM alert_recipient r WHERE r.alert_id = a.id"
+    " AND r.mmsi = CAST(:mmsi AS bigint))) ORDER BY a.id"
+)
+_RECIPIENTS_SQL = (
+    "SELECT to_jsonb(r) FROM alert_recipient r JOIN alert a ON a.id = r.alert_id"
+    " WHERE a.case_id = :id AND (CAST(:mmsi AS bigint) IS NULL"
+    " OR r.mmsi = CAST(:mmsi AS bigint)) ORDER BY r.id"
+)
+_ANSWERS_SQL = (
+    "SELECT to_jsonb(r) FROM ship_answer r WHERE r.case_id = :id"
+    " AND (CAST(:mmsi AS bigint) IS NULL OR r.mmsi = CAST(:mmsi AS bigint)) ORDER BY r.id"
+)
+
+
+async def _alerts_and_answers(
+    session: AsyncSession, case_id: int, mmsi: int | None = None
+) -> dict[str, list[Any]]:
+    """Alerts for the case (with recipients) and ship answers, optionally for one vessel only."""
+    p = {"id": case_id, "mmsi": mmsi}
+    return {
+        "alerts": await _rows_json(session, "alert", _ALERTS_SQL, **p),
+        "recipients": await _rows_json(session, "alert_recipient", _RECIPIENTS_SQL, **p),
+        "answers": await _rows_json(session, "ship_answer", _ANSWERS_SQL, **p),
+    }
+
+
 def _entry_doc(e: TransparencyLogEntry) -> dict[str, Any]:
     return {
         "leaf_index": e.leaf_index,
@@ -131,6 +167,7 @@ async def build_evidence_pack(session: AsyncSession, case_id: int) -> bytes:
         "timeline.json": _dump(await _timeline(session, case_id)),
         "tracks.json": _dump(await _tracks(session, case)),
         "log_entries.json": _dump([_entry_doc(e) for e in entries]),
+        "alerts_and_answers.json": _dump(await _alerts_and_answers(session, case_id)),
         "disembarkations.json": _dump([d.model_dump(mode="json") for d in disembarkations]),
         "inclusion_proofs.json": _dump(proofs),
     }
@@ -172,7 +209,8 @@ async def issue_rescue_record(
     """Sign a statement of what the RCC asked this vessel and what it did; log it.
 
     Returns (signed note, leaf index). The statement lists every transparency-log entry for the
-    case that names the vessel (alerts, answers, disembarkations, evaluations), with leaf indices.
+    case that names the vessel (alerts, answers, disembarkations, evaluations), with leaf
+    indices, and the alert and answer records for the vessel.
     """
     case = await _case(session, case_id)
     entries = await list_entries(session, EntryFilter(case_id=case_id, mmsi=mmsi), limit=None)
@@ -193,6 +231,24 @@ async def issue_rescue_record(
         lines.append(f"  {_line(doc.get('payload'))}")
     if not entries:
         lines.append("- none: the log holds no request to or action by this vessel for this case")
+    db = await _alerts_and_answers(session, case_id, mmsi)
+    lines.append("")
+    lines.append("RCC alerts received by this vessel (alert records):")
+    for a in db["alerts"]:
+        lines.append(
+            f"- alert {a.get('id')} issued {a.get('issued_at')} by {a.get('issued_by')}:"
+            f" {_line(a.get('message'), 300)}"
+        )
+    if not db["alerts"]:
+        lines.append("- none recorded")
+    lines.append("Answers from this vessel:")
+    for ans in db["answers"]:
+        lines.append(
+            f"- {ans.get('received_at')} {ans.get('kind')} to alert {ans.get('alert_id')}:"
+            f" {_line(ans.get('data'), 300)}"
+        )
+    if not db["answers"]:
+        lines.append("- none recorded")
     lines.append("")
     text_ = "\n".join(lines) + "\n"
     digest = hashlib.sha256(text_.encode()).hexdigest()

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from sar_coord.audit import merkle
 from sar_coord.audit.checkpoint import Checkpoint, NoteSigner, load_or_create_signer
@@ -18,7 +20,10 @@ from sar_coord.audit.entry import encode_entry
 from sar_coord.audit.exceptions import LogEmpty, TreeSizeOutOfRange
 from sar_coord.audit.models import LogCheckpoint, TransparencyLogEntry
 from sar_coord.core.config import get_settings
+from sar_coord.core.db import unit_of_work
 from sar_coord.core.time import utcnow
+
+log = logging.getLogger(__name__)
 
 # pg_advisory_xact_lock key of the single log writer ("SARLOG" in ASCII, fits in a bigint).
 LOG_LOCK_KEY = 0x5341524C4F47
@@ -215,3 +220,21 @@ async def get_consistency_proof(
         merkle.root_from_leaf_hashes(hashes),
         merkle.consistency_proof(hashes, first, second),
     )
+
+
+async def run_checkpointer(
+    sessionmaker: async_sessionmaker[AsyncSession], *, interval_s: float = 60.0
+) -> None:
+    """Background job: every interval, sign a checkpoint if one is due (T minutes rule).
+
+    Safe with several processes: signing takes the log lock and a checkpoint per tree size is
+    unique. Runs until cancelled.
+    """
+    get_signer()  # create the key file on first start, before any request needs it
+    while True:
+        try:
+            async with unit_of_work(sessionmaker) as session:
+                await checkpoint_if_due(session)
+        except Exception:
+            log.exception("checkpoint job failed; retrying in %.0f s", interval_s)
+        await asyncio.sleep(interval_s)

@@ -75,7 +75,14 @@ async def record_disembarkation(
     session: AsyncSession, *, data: DisembarkationCreate, recorded_by_user_id: int | None
 ) -> DisembarkationRead:
     """Store the record, evaluate compliance, and append both to the transparency log."""
-    if await session.scalar(select(DistressCase.id).where(DistressCase.id == data.case_id)) is None:
+    case = (
+        await session.execute(
+            select(DistressCase.id, DistressCase.departure_country).where(
+                DistressCase.id == data.case_id
+            )
+        )
+    ).first()
+    if case is None:
         raise CaseNotFound(f"no case {data.case_id}")
     port = await get_port(session, data.port_locode)
     a = data.assignment
@@ -101,7 +108,8 @@ async def record_disembarkation(
         medical_cases=data.persons.medical_cases,
         deceased=data.persons.deceased,
         persons_seeking_asylum=data.persons_seeking_asylum,
-        departure_country=data.departure_country,
+        # The case report may know where the boat left from when the RCC form does not.
+        departure_country=data.departure_country or case.departure_country,
         assignment_by=a.assigned_by if a else None,
         assignment_at=a.assigned_at if a else None,
         assignment_reference=a.reference if a else None,

@@ -10,6 +10,7 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from sar_coord.audit import merkle
@@ -116,6 +117,7 @@ async def test_proofs_checkpoint_and_offline_verify(
 async def test_evidence_pack(fclient, users, db_url, log_signer) -> None:
     case_id = await make_case(db_url, lon=12.6, lat=35.1, at=T0)
     await _log_for_case(db_url, case_id)
+    await _alert_rows(db_url, case_id)
     r = await fclient.get(
         f"/api/v1/audit/cases/{case_id}/evidence.zip", headers=users["auditor"]["headers"]
     )
@@ -132,15 +134,52 @@ async def test_evidence_pack(fclient, users, db_url, log_signer) -> None:
         assert hashlib.sha256(zf.read(name)).hexdigest() == digest
     entries = json.loads(zf.read("log_entries.json"))
     assert [e["kind"] for e in entries] == ["alert_issued", "ship_answer"]
+    aa = json.loads(zf.read("alerts_and_answers.json"))
+    assert [a["message"] for a in aa["alerts"]] == ["Rubber boat 60 POB, proceed to datum"]
+    assert len(aa["recipients"]) == 2 and aa["answers"][0]["kind"] == "accept"
     r = await fclient.get(
         "/api/v1/audit/cases/999999999/evidence.zip", headers=users["auditor"]["headers"]
     )
     assert r.status_code == 404
 
 
+async def _alert_rows(db_url: str, case_id: int) -> None:
+    """An alert to two ships and one answer, as the alerts feature stores them (plain SQL)."""
+    engine = make_engine(db_url)
+    try:
+        async with unit_of_work(make_sessionmaker(engine)) as s:
+            alert_id = await s.scalar(
+                text(
+                    "INSERT INTO alert (case_id, kind, message, status, issued_by, issued_at,"
+                    " updated_at) VALUES (:c, 'targeted', 'Rubber boat 60 POB, proceed to datum',"
+                    " 'active', 'MRCC Rome', :t, :t) RETURNING id"
+                ),
+                {"c": case_id, "t": T0},
+            )
+            for mmsi in (247000001, 247000002):
+                await s.execute(
+                    text(
+                        "INSERT INTO alert_recipient (alert_id, mmsi, reachable, resolved_at)"
+                        " VALUES (:a, :m, true, :t)"
+                    ),
+                    {"a": alert_id, "m": mmsi, "t": T0},
+                )
+            await s.execute(
+                text(
+                    "INSERT INTO ship_answer (alert_id, case_id, mmsi, client_msg_id, kind, data,"
+                    " received_at) VALUES (:a, :c, 247000001, :cm, 'accept',"
+                    " CAST('{\"eta_min\": 95}' AS jsonb), :t)"
+                ),
+                {"a": alert_id, "c": case_id, "cm": f"m-{case_id}", "t": T0},
+            )
+    finally:
+        await engine.dispose()
+
+
 async def test_rescue_record_signed_for_master(fclient, users, db_url, log_signer) -> None:
     case_id = await make_case(db_url, lon=12.7, lat=35.2, at=T0)
     idx = await _log_for_case(db_url, case_id)
+    await _alert_rows(db_url, case_id)
     r = await fclient.post(
         "/api/v1/audit/rescue-records",
         json={"case_id": case_id, "mmsi": 247000001},
@@ -148,12 +187,16 @@ async def test_rescue_record_signed_for_master(fclient, users, db_url, log_signe
     )
     assert r.status_code == 201, r.text
     rec = r.json()
-    text, sigs = split_note(rec["note"])
+    statement, sigs = split_note(rec["note"])
     v = NoteVerifier.from_key_string(rec["verifier_key"])
-    assert v.verify(text, sigs[0][1][4:])
-    assert f"leaf {idx[0]}" in text and "alert_issued" in text and "ship_answer" in text
-    assert "MMSI 247000001" in text
-    assert not v.verify(text.replace("accept", "decline"), sigs[0][1][4:])
+    assert v.verify(statement, sigs[0][1][4:])
+    assert (
+        f"leaf {idx[0]}" in statement and "alert_issued" in statement and "ship_answer" in statement
+    )
+    assert "MMSI 247000001" in statement
+    assert "Rubber boat 60 POB, proceed to datum" in statement and "issued" in statement
+    assert "accept to alert" in statement and "eta_min" in statement
+    assert not v.verify(statement.replace("accept", "decline"), sigs[0][1][4:])
     # a master may only ask for their own vessel; auditors cannot issue records
     r = await fclient.post(
         "/api/v1/audit/rescue-records",
