@@ -124,3 +124,42 @@ def verifier_key_cmd() -> None:
     from sar_coord.audit import service
 
     typer.echo(service.get_signer().verifier_key())
+
+
+@app.command("bench")
+def bench(
+    entries: Annotated[int, typer.Option(help="leaves in the tree")] = 100_000,
+    proofs: Annotated[int, typer.Option(help="inclusion proofs to generate and verify")] = 1000,
+) -> None:
+    """Time tree building, inclusion and consistency proofs in memory; print one JSON line."""
+    import random
+    import time
+
+    from sar_coord.audit import merkle
+
+    hashes = [merkle.leaf_hash(i.to_bytes(8, "big")) for i in range(entries)]
+    t0 = time.perf_counter()
+    tree = merkle.MerkleTree(hashes)
+    root = tree.root()
+    t1 = time.perf_counter()
+    rng = random.Random(1)
+    for _ in range(proofs):
+        i = rng.randrange(entries)
+        merkle.verify_inclusion(i, entries, hashes[i], tree.inclusion_proof(i, entries), root)
+    t2 = time.perf_counter()
+    for _ in range(proofs):
+        m = rng.randrange(1, entries)
+        merkle.verify_consistency(
+            m, entries, tree.consistency_proof(m, entries), tree.root(m), root
+        )
+    t3 = time.perf_counter()
+    typer.echo(
+        json.dumps(
+            {
+                "entries": entries,
+                "tree_build_s": round(t1 - t0, 4),
+                "inclusion_prove_verify_us": round((t2 - t1) / proofs * 1e6, 1),
+                "consistency_prove_verify_us": round((t3 - t2) / proofs * 1e6, 1),
+            }
+        )
+    )

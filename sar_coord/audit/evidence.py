@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sar_coord.audit import service
+from sar_coord.audit import merkle, service
 from sar_coord.audit.entry import canonical_json, decode_entry
 from sar_coord.audit.exceptions import CaseNotFound
 from sar_coord.audit.models import TransparencyLogEntry
@@ -131,15 +131,14 @@ async def _proofs(
     cp = await service.latest_checkpoint(session)
     if cp is None:
         return None, []
-    hashes = await service.leaf_hashes(session, cp.tree_size)
-    from sar_coord.audit import merkle
+    tree = merkle.MerkleTree(await service.leaf_hashes(session, cp.tree_size))
 
     proofs: list[dict[str, Any]] = []
     for e in entries:
         if e.leaf_index >= cp.tree_size:
             proofs.append({"leaf_index": e.leaf_index, "pending_checkpoint": True})
             continue
-        path = merkle.inclusion_proof(hashes, e.leaf_index, cp.tree_size)
+        path = tree.inclusion_proof(e.leaf_index, cp.tree_size)
         proofs.append(
             {
                 "leaf_index": e.leaf_index,

@@ -70,49 +70,94 @@ class CompactRange:
 
 
 def _mth(hashes: Sequence[bytes], lo: int, hi: int) -> bytes:
+    """Reference MTH of hashes[lo:hi] straight from the RFC definition (tests compare to it)."""
     if hi - lo == 1:
         return hashes[lo]
     k = _split(hi - lo)
     return node_hash(_mth(hashes, lo, lo + k), _mth(hashes, lo + k, hi))
 
 
+class MerkleTree:
+    """All perfect aligned subtree hashes of a list of leaf hashes: O(n) to build, then roots
+    and proofs for any size in O(log^2 n) (every left child in the RFC tree is perfect)."""
+
+    def __init__(self, hashes: Sequence[bytes]) -> None:
+        """Build the levels; level k holds hashes of aligned subtrees of 2**k leaves."""
+        self.levels: list[list[bytes]] = [list(hashes)]
+        while len(self.levels[-1]) > 1:
+            lv = self.levels[-1]
+            self.levels.append([node_hash(lv[i], lv[i + 1]) for i in range(0, len(lv) - 1, 2)])
+
+    @property
+    def size(self) -> int:
+        """Number of leaves."""
+        return len(self.levels[0])
+
+    def subtree(self, lo: int, hi: int) -> bytes:
+        """Return MTH of leaves [lo, hi) (hi > lo)."""
+        width = hi - lo
+        if width & (width - 1) == 0 and lo % width == 0:
+            return self.levels[width.bit_length() - 1][lo // width]
+        k = _split(width)
+        return node_hash(self.subtree(lo, lo + k), self.subtree(lo + k, hi))
+
+    def root(self, size: int | None = None) -> bytes:
+        """Return the tree hash of the first `size` leaves (default all)."""
+        size = self.size if size is None else size
+        if not 0 <= size <= self.size:
+            raise ProofError(f"tree size {size} out of range (have {self.size} leaves)")
+        return self.subtree(0, size) if size else EMPTY_ROOT
+
+    def inclusion_proof(self, index: int, size: int) -> list[bytes]:
+        """Return the audit path for leaf `index` in the tree of the first `size` leaves."""
+        if not 0 <= index < size <= self.size:
+            raise ProofError(f"leaf index {index} out of range for tree size {size}")
+        path: list[bytes] = []
+        lo, hi, m = 0, size, index
+        # Collected top-down, emitted bottom-up (RFC order: the leaf's sibling first).
+        while hi - lo > 1:
+            k = _split(hi - lo)
+            if m < k:
+                path.append(self.subtree(lo + k, hi))
+                hi = lo + k
+            else:
+                path.append(self.subtree(lo, lo + k))
+                lo, m = lo + k, m - k
+        return path[::-1]
+
+    def consistency_proof(self, size1: int, size2: int) -> list[bytes]:
+        """Return the RFC 9162 consistency proof between tree sizes size1 <= size2."""
+        if not 0 <= size1 <= size2 <= self.size:
+            raise ProofError(f"bad sizes {size1} -> {size2} (have {self.size} leaves)")
+        if size1 == 0 or size1 == size2:
+            return []
+        path: list[bytes] = []
+        lo, hi, m, complete = 0, size2, size1, True
+        while m != hi - lo:
+            k = _split(hi - lo)
+            if m <= k:
+                path.append(self.subtree(lo + k, hi))
+                hi = lo + k
+            else:
+                path.append(self.subtree(lo, lo + k))
+                lo, m, complete = lo + k, m - k, False
+        if not complete:
+            path.append(self.subtree(lo, hi))
+        return path[::-1]
+
+
 def inclusion_proof(hashes: Sequence[bytes], index: int, size: int) -> list[bytes]:
     """Return the audit path for leaf `index` in the tree of the first `size` leaf hashes."""
     if not 0 <= index < size <= len(hashes):
         raise ProofError(f"leaf index {index} out of range for tree size {size}")
-    path: list[bytes] = []
-    lo, hi, m = 0, size, index
-    # Collected top-down, emitted bottom-up (RFC order: leaf sibling first).
-    while hi - lo > 1:
-        k = _split(hi - lo)
-        if m < k:
-            path.append(_mth(hashes, lo + k, hi))
-            hi = lo + k
-        else:
-            path.append(_mth(hashes, lo, lo + k))
-            lo, m = lo + k, m - k
-    return path[::-1]
+    return MerkleTree(hashes[:size]).inclusion_proof(index, size)
 
 
 def consistency_proof(hashes: Sequence[bytes], size1: int, size2: int) -> list[bytes]:
     """Return the RFC 9162 consistency proof between tree sizes size1 <= size2."""
     if not 0 <= size1 <= size2 <= len(hashes):
         raise ProofError(f"bad sizes {size1} -> {size2} (have {len(hashes)} leaves)")
-    if size1 == 0 or size1 == size2:
-        return []
-    path: list[bytes] = []
-    lo, hi, m, complete = 0, size2, size1, True
-    while m != hi - lo:
-        k = _split(hi - lo)
-        if m <= k:
-            path.append(_mth(hashes, lo + k, hi))
-            hi = lo + k
-        else:
-            path.append(_mth(hashes, lo, lo + k))
-            lo, m, complete = lo + k, m - k, False
-    if not complete:
-        path.append(_mth(hashes, lo, hi))
-    return path[::-1]
+    return MerkleTree(hashes[:size2]).consistency_proof(size1, size2)
 
 
 def _check_hash(name: str, h: bytes) -> None:

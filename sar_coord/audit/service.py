@@ -199,12 +199,13 @@ async def get_inclusion_proof(
     hashes = await leaf_hashes(session, size)
     if size > len(hashes) or not 0 <= leaf_index < size:
         raise TreeSizeOutOfRange(f"leaf {leaf_index} / tree size {size}, log has {len(hashes)}")
+    tree = merkle.MerkleTree(hashes)
     return InclusionProof(
         leaf_index,
         size,
         hashes[leaf_index],
-        merkle.root_from_leaf_hashes(hashes),
-        merkle.inclusion_proof(hashes, leaf_index, size),
+        tree.root(size),
+        tree.inclusion_proof(leaf_index, size),
     )
 
 
@@ -215,11 +216,8 @@ async def get_consistency_proof(
     hashes = await leaf_hashes(session, second)
     if not 0 <= first <= second <= len(hashes):
         raise TreeSizeOutOfRange(f"sizes {first} -> {second}, log has {len(hashes)}")
-    return (
-        merkle.root_from_leaf_hashes(hashes[:first]),
-        merkle.root_from_leaf_hashes(hashes),
-        merkle.consistency_proof(hashes, first, second),
-    )
+    tree = merkle.MerkleTree(hashes)
+    return tree.root(first), tree.root(second), tree.consistency_proof(first, second)
 
 
 async def run_checkpointer(

@@ -280,3 +280,18 @@ def test_compact_range_matches_recursive_definition(entries: list[bytes]) -> Non
     for n, h in enumerate(hashes, start=1):
         acc.append(h)
         assert acc.root() == merkle._mth(hashes, 0, n)
+
+
+@settings(max_examples=80, deadline=None)
+@given(entries=entries_st, data=st.data())
+def test_tree_levels_match_reference_definition(entries: list[bytes], data: st.DataObject) -> None:
+    hashes = [merkle.leaf_hash(e) for e in entries]
+    tree = merkle.MerkleTree(hashes)
+    size = data.draw(st.integers(1, len(hashes)))
+    lo = data.draw(st.integers(0, size - 1))
+    hi = data.draw(st.integers(lo + 1, size))
+    assert tree.subtree(lo, hi) == merkle._mth(hashes, lo, hi)
+    assert tree.root(size) == merkle._mth(hashes, 0, size)
+    index = data.draw(st.integers(0, size - 1))
+    proof = tree.inclusion_proof(index, size)
+    merkle.verify_inclusion(index, size, hashes[index], proof, tree.root(size))
