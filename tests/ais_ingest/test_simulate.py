@@ -411,3 +411,27 @@ def test_cli_writes_file_and_scenario_lines(tmp_path: Path) -> None:
 def test_cli_rejects_unbounded_fast_run() -> None:
     result = CliRunner().invoke(app, ["--speed", "0"])
     assert result.exit_code != 0
+
+
+def test_project_ingest_accepts_everything_and_sees_the_sart() -> None:
+    from ais_ingest.framing import Framer
+    from ais_ingest.process import Processor
+    from ais_ingest.stats import IngestStats
+
+    stats = IngestStats()
+    signals: list[object] = []
+    proc = Processor(stats, on_distress=signals.append)
+    framer = Framer(stats, proc.handle)
+    type14 = 0
+    for t, line in iter_nmea(CFG, 900.0):
+        type14 += ",1,1,,B,>" in line  # a type 14 payload starts with '>'
+        framer.feed(line.encode("ascii"), t)
+    framer.close()
+    # Only SART texts repeating an already raised distress may go unstored.
+    rejected = dict(stats.rejected)
+    assert set(rejected) <= {"unstored_type"}, rejected
+    assert type14 >= 1 and rejected.get("unstored_type", 0) <= type14
+    assert stats.suspect_positions == 0
+    assert signals and stats.distress_signals >= 1
+    sart_tracks = [m for m in proc.tracks.tracks if m // 1_000_000 == 970]
+    assert len(sart_tracks) == 1
