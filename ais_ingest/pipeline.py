@@ -37,15 +37,20 @@ class Pipeline:
         batch_max_age_s: float = 1.0,
         buffer_max_lines: int = 200_000,
         retention_days: int = 90,
+        writers: int = 2,
         dead_letter: Path | None = None,
         stats: IngestStats | None = None,
     ) -> None:
-        """Configure batching (size/age), the in-memory buffer bound and an optional dead letter."""
+        """Configure batching (size/age), the buffer bound, parallel writers and a dead letter.
+
+        Batches commute (COPY appends; upserts keep the newest / LEAST / GREATEST), so several
+        connections may write them concurrently, in mmsi order to avoid deadlocks.
+        """
         self.stats = stats if stats is not None else IngestStats()
         if dead_letter is not None:
             self.stats.open_dead_letter(dead_letter)
         self.processor = Processor(self.stats)
-        self.sink = Sink(database_url, retention_days=retention_days)
+        self.sinks = [Sink(database_url, retention_days=retention_days) for _ in range(writers)]
         self.batch_max_messages = batch_max_messages
         self.batch_max_age_s = batch_max_age_s
         self.buffer_max_lines = buffer_max_lines
@@ -54,18 +59,23 @@ class Pipeline:
         self._queue_event = asyncio.Event()
         self._space = asyncio.Event()
         self._space.set()
-        self._writer: asyncio.Task[None] | None = None
+        self._writers: list[asyncio.Task[None]] = []
+        self._in_flight = 0
         self._ticker: asyncio.Task[None] | None = None
         self._closing = False
         self.db_failures = 0
         self.batches_written = 0
         self.last_batch_s = 0.0
+        self.write_s_total = 0.0
         self.last_received_ts_s = 0.0
         self.metrics_state: dict[str, Any] = {}
 
     async def start(self) -> None:
         """Start the writer and the batch-age ticker."""
-        self._writer = asyncio.create_task(self._write_loop(), name="ais-writer")
+        self._writers = [
+            asyncio.create_task(self._write_loop(sink), name=f"ais-writer-{i}")
+            for i, sink in enumerate(self.sinks)
+        ]
         self._ticker = asyncio.create_task(self._tick_loop(), name="ais-ticker")
 
     def _framer(self, key: object) -> Framer:
@@ -113,30 +123,33 @@ class Pipeline:
                 self.cut()
             metrics.observe(self)
 
-    async def _write_loop(self) -> None:
+    async def _write_loop(self, sink: Sink) -> None:
         while True:
             if not self._queue:
-                self._queue_event.clear()
                 if self._closing:
                     return
+                self._queue_event.clear()
                 await self._queue_event.wait()
                 continue
-            batch = self._queue[0]
-            await self._write_with_retry(batch)
-            self._queue.popleft()
+            batch = self._queue.popleft()
+            self._in_flight += 1
+            try:
+                await self._write_with_retry(sink, batch)
+            finally:
+                self._in_flight -= 1
             if self.stats.buffered < self.buffer_max_lines * 0.8 or not self._queue:
                 self._space.set()
 
-    async def _write_with_retry(self, batch: Batch) -> None:
+    async def _write_with_retry(self, sink: Sink, batch: Batch) -> None:
         delay_s = 0.1
         permanent = 0
         while True:
             t0 = time.perf_counter()
             try:
-                await self.sink.write(batch)
+                await sink.write(batch)
             except TRANSIENT_ERRORS as exc:
                 self.db_failures += 1
-                self.sink.drop_connection()
+                sink.drop_connection()
                 log.warning("database unavailable (%s); retrying in %.1fs", exc, delay_s)
                 await asyncio.sleep(delay_s)
                 delay_s = min(delay_s * 2, 5.0)
@@ -152,6 +165,7 @@ class Pipeline:
                 self.stats.reject("db_refused", repr(exc).encode(), batch.lines)
                 return
             self.last_batch_s = time.perf_counter() - t0
+            self.write_s_total += self.last_batch_s
             metrics.BATCH_SECONDS.observe(self.last_batch_s)
             self.batches_written += 1
             self.stats.buffered_pending -= batch.lines
@@ -172,16 +186,19 @@ class Pipeline:
             self._ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._ticker
-        if self._writer is not None:
+        if self._writers:
+            done = asyncio.gather(*self._writers)
             try:
-                await asyncio.wait_for(asyncio.shield(self._writer), flush_timeout_s)
+                await asyncio.wait_for(asyncio.shield(done), flush_timeout_s)
             except TimeoutError:
                 log.error("flush timed out with %d lines buffered", self.stats.buffered)
-                self._writer.cancel()
+                for task in self._writers:
+                    task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await self._writer
+                    await done
         metrics.observe(self)
-        await self.sink.close()
+        for sink in self.sinks:
+            await sink.close()
         if self.stats.dead_letter is not None:
             self.stats.dead_letter.close()
             self.stats.dead_letter = None
@@ -189,7 +206,7 @@ class Pipeline:
     @property
     def queued_batches(self) -> int:
         """Batches waiting to be written."""
-        return len(self._queue)
+        return len(self._queue) + self._in_flight
 
 
 async def run_pipeline(

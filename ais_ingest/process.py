@@ -24,6 +24,8 @@ from ais_ingest.track import TrackStore, VesselTrack
 _EWKB_POINT = struct.Struct("<BIIdd")
 _EWKB_PREFIX = (1, 0x20000001, 4326)
 
+VESSEL_SEEN_REFRESH_S = 60.0
+
 # vessel_position row: mmsi, received_at (Unix s), EWKB, sog, cog, heading, status, type, suspect
 PositionRow = tuple[
     int, float, bytes, float | None, float | None, int | None, int | None, int, bool
@@ -131,7 +133,16 @@ class Processor:
         if signal is not None:
             self._signal(signal, batch)
         mmsi = rep.mmsi
-        batch.vessels[mmsi] = tracks.tracks[mmsi]
+        tr = tracks.tracks[mmsi]
+        # vessel.first/last_seen_at are refreshed at most once a minute per vessel: the per-report
+        # truth is vessel_latest, and rewriting every vessel row in every batch dominated the DB.
+        if (
+            tr.last_seen_ts - tr.flushed_last_seen_ts >= VESSEL_SEEN_REFRESH_S
+            or tr.first_seen_ts < tr.flushed_first_seen_ts
+        ):
+            batch.vessels[mmsi] = tr
+            tr.flushed_last_seen_ts = tr.last_seen_ts
+            tr.flushed_first_seen_ts = tr.first_seen_ts
         lat = rep.lat_deg
         if lat is None:
             return signal is not None

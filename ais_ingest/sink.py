@@ -39,6 +39,7 @@ SELECT u.mmsi, ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4326)::geography, u.report
 FROM unnest($1::bigint[], $2::float8[], $3::float8[], $4::timestamptz[], $5::float8[],
     $6::float8[], $7::int2[], $8::int2[], $9::int2[], $10::text[], $11::bool[])
     AS u(mmsi, lon, lat, reported_at, sog, cog, hdg, st, mt, tr, sus)
+ORDER BY u.mmsi
 ON CONFLICT (mmsi) DO UPDATE SET
     position = EXCLUDED.position, reported_at = EXCLUDED.reported_at, sog_kn = EXCLUDED.sog_kn,
     cog_deg = EXCLUDED.cog_deg, heading_deg = EXCLUDED.heading_deg,
@@ -68,6 +69,7 @@ SELECT u.*, now() FROM unnest($1::bigint[], {
     ", ".join(f"${i + 2}::{t}[]" for i, (_, t) in enumerate(_STATIC))
 }, ${len(_STATIC) + 2}::timestamptz[], ${len(_STATIC) + 3}::timestamptz[],
     ${len(_STATIC) + 4}::timestamptz[]) AS u
+ORDER BY 1
 ON CONFLICT (mmsi) DO UPDATE SET
     {
     ", ".join(

@@ -63,6 +63,8 @@ class VesselTrack:
         "draught_m",
         "eta",
         "first_seen_ts",
+        "flushed_first_seen_ts",
+        "flushed_last_seen_ts",
         "good_lat",
         "good_lon",
         "good_ts",
@@ -85,6 +87,8 @@ class VesselTrack:
         self.mmsi = mmsi
         self.first_seen_ts = ts
         self.last_seen_ts = ts
+        self.flushed_first_seen_ts = math.inf
+        self.flushed_last_seen_ts = -math.inf
         self.position: PositionReport | None = None
         self.ts = -math.inf
         self.lat: float | None = None
