@@ -64,6 +64,7 @@ def upgrade() -> None:
     sa.Column('tree_size', sa.BigInteger(), nullable=False),
     sa.Column('root_hash', sa.LargeBinary(length=32), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('compact_range', sa.LargeBinary(), nullable=False),
     sa.Column('signed_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_log_checkpoint')),
     sa.UniqueConstraint('tree_size', name=op.f('uq_log_checkpoint_tree_size'))

@@ -59,6 +59,20 @@ class CompactRange:
         self._stack.append(h)
         self.size += 1
 
+    @classmethod
+    def from_state(cls, size: int, state: bytes) -> CompactRange:
+        """Rebuild from `size` and `state()` bytes (one hash per set bit of size, largest first)."""
+        hashes = [state[i : i + HASH_SIZE] for i in range(0, len(state), HASH_SIZE)]
+        if len(state) % HASH_SIZE or len(hashes) != size.bit_count():
+            raise ProofError(f"compact range of {len(hashes)} hashes does not fit size {size}")
+        acc = cls()
+        acc.size, acc._stack = size, hashes
+        return acc
+
+    def state(self) -> bytes:
+        """Return the perfect-subtree hashes, concatenated (to resume appending later)."""
+        return b"".join(self._stack)
+
     def root(self) -> bytes:
         """Return the tree hash for the current size."""
         if not self._stack:

@@ -46,4 +46,7 @@ class LogCheckpoint(Base):
     tree_size: Mapped[int] = mapped_column(BigInteger, unique=True)
     root_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     note: Mapped[str] = mapped_column(Text)
+    # Perfect-subtree hashes at tree_size (merkle.CompactRange.state): the next checkpoint only
+    # hashes the entries added since this one.
+    compact_range: Mapped[bytes] = mapped_column(LargeBinary)
     signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -54,8 +54,8 @@ async def _lock(session: AsyncSession) -> None:
 
 async def tree_size(session: AsyncSession) -> int:
     """Return the number of entries in the log."""
-    size = await session.scalar(select(func.count()).select_from(TransparencyLogEntry))
-    return int(size or 0)
+    last = await session.scalar(select(func.max(TransparencyLogEntry.leaf_index)))
+    return 0 if last is None else int(last) + 1
 
 
 async def append_entry(
@@ -136,20 +136,39 @@ async def leaf_hashes(session: AsyncSession, size: int | None = None) -> list[by
 async def sign_checkpoint(
     session: AsyncSession, *, settings: AuditSettings | None = None
 ) -> LogCheckpoint | None:
-    """Sign and store a checkpoint for the current tree size (None for an empty log)."""
+    """Sign and store a checkpoint for the current tree size (None for an empty log).
+
+    Resumes from the latest checkpoint's compact range, so only new entries are hashed.
+    """
     settings = settings or get_audit_settings()
     await _lock(session)
-    hashes = await leaf_hashes(session)
-    if not hashes:
-        return None
-    existing = await session.scalar(
-        select(LogCheckpoint).where(LogCheckpoint.tree_size == len(hashes))
+    latest = await latest_checkpoint(session)
+    start = latest.tree_size if latest is not None else 0
+    acc = (
+        merkle.CompactRange.from_state(latest.tree_size, latest.compact_range)
+        if latest is not None
+        else merkle.CompactRange()
     )
-    if existing is not None:
-        return existing
-    root = merkle.root_from_leaf_hashes(hashes)
-    note = get_signer().sign(Checkpoint(settings.origin, len(hashes), root).body())
-    cp = LogCheckpoint(tree_size=len(hashes), root_hash=root, note=note, signed_at=utcnow())
+    new = await session.scalars(
+        select(TransparencyLogEntry.leaf_hash)
+        .where(TransparencyLogEntry.leaf_index >= start)
+        .order_by(TransparencyLogEntry.leaf_index)
+    )
+    for h in new:
+        acc.append(h)
+    if acc.size == 0:
+        return None
+    if latest is not None and acc.size == latest.tree_size:
+        return latest
+    root = acc.root()
+    note = get_signer().sign(Checkpoint(settings.origin, acc.size, root).body())
+    cp = LogCheckpoint(
+        tree_size=acc.size,
+        root_hash=root,
+        note=note,
+        compact_range=acc.state(),
+        signed_at=utcnow(),
+    )
     session.add(cp)
     await session.flush()
     return cp

@@ -295,3 +295,19 @@ def test_tree_levels_match_reference_definition(entries: list[bytes], data: st.D
     index = data.draw(st.integers(0, size - 1))
     proof = tree.inclusion_proof(index, size)
     merkle.verify_inclusion(index, size, hashes[index], proof, tree.root(size))
+
+
+@settings(max_examples=60, deadline=None)
+@given(entries=entries_st, data=st.data())
+def test_compact_range_resumes_from_state(entries: list[bytes], data: st.DataObject) -> None:
+    hashes = [merkle.leaf_hash(e) for e in entries]
+    cut = data.draw(st.integers(0, len(hashes)))
+    acc = merkle.CompactRange()
+    for h in hashes[:cut]:
+        acc.append(h)
+    resumed = merkle.CompactRange.from_state(cut, acc.state())
+    for h in hashes[cut:]:
+        resumed.append(h)
+    assert resumed.root() == merkle.root_from_leaf_hashes(hashes)
+    with pytest.raises(ProofError):
+        merkle.CompactRange.from_state(cut, acc.state() + bytes(32))
