@@ -11,7 +11,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,8 +28,8 @@ DEFAULT_K = 10
 DEFAULT_RADIUS_NM = 100.0
 MAX_RADIUS_NM = 400.0
 WIDEN_FACTOR = 2.0
-FETCH_FACTOR = 3
-FETCH_EXTRA = 20
+FETCH_FACTOR = 2
+FETCH_EXTRA = 10
 
 KNN_SQL = text(
     """
@@ -90,28 +89,6 @@ def radius_steps(start_nm: float, max_nm: float, factor: float) -> list[float]:
     return steps
 
 
-def _state(row: Any) -> VesselState:
-    return VesselState(
-        mmsi=row.mmsi,
-        lon=row.lon,
-        lat=row.lat,
-        reported_at=row.reported_at,
-        sog_kn=row.sog_kn,
-        cog_deg=row.cog_deg,
-        nav_status=row.nav_status,
-        suspect=bool(row.suspect),
-        name=row.name,
-        vessel_class=row.vessel_class,
-        ship_type=row.ship_type,
-        max_speed_kn=row.max_speed_kn,
-        max_persons=row.max_persons,
-        medical_staff=row.medical_staff,
-        rescue_boats=row.rescue_boats,
-        freeboard_m=row.freeboard_m,
-        sar_trained_crew=row.sar_trained_crew,
-    )
-
-
 async def knn_vessels(
     session: AsyncSession, *, lon: float, lat: float, radius_nm: float, limit: int
 ) -> list[VesselState]:
@@ -119,7 +96,8 @@ async def knn_vessels(
     rows = await session.execute(
         KNN_SQL, {"lon": lon, "lat": lat, "radius_m": radius_nm * METRES_PER_NM, "limit": limit}
     )
-    return [_state(r) for r in rows.all()]
+    # KNN_SQL selects the columns in VesselState's field order
+    return [VesselState(*r) for r in rows.all()]
 
 
 def _qualifies(v: VesselState, target: CaseTarget, now: datetime, stale_after_s: float) -> bool:
@@ -176,8 +154,7 @@ async def search_target(
         if len(qualifying) >= sp.k:
             break
     distance_fn = water.water_distance_m if sp.over_water else haversine_m
-    result = rank_candidates(fleet, target, at, params=mp, distance_fn=distance_fn)
-    result = MatchResult(result.candidates[: sp.k], result.excluded)
+    result = rank_candidates(fleet, target, at, params=mp, distance_fn=distance_fn, limit=sp.k)
     return CandidateSearch(case_id, at, target, tried[-1], tuple(tried), result)
 
 

@@ -284,11 +284,18 @@ def rank_candidates(
     *,
     params: MatchParams | None = None,
     distance_fn: DistanceFn = haversine_m,
+    limit: int | None = None,
 ) -> MatchResult:
-    """Rank vessels for a case by score (see the module docstring); pure given distance_fn."""
+    """Rank vessels for a case by score (see the module docstring); pure given distance_fn.
+
+    With `limit`, only the best `limit` are returned, and the (costly) over-water distance is
+    computed only for vessels whose straight-line score could still make the cut: the
+    straight-line intercept is a lower bound of any over-water ETA, so the result equals the
+    first `limit` of the full ranking.
+    """
     p = params or MatchParams()
-    scored: list[tuple[float, float, int, Candidate]] = []
     excluded: list[Excluded] = []
+    eligible: list[VesselState] = []
     t_lon, t_lat = drifted_position(
         target.lon, target.lat, target.drift, (now - target.datum_at).total_seconds()
     )
@@ -298,11 +305,45 @@ def rank_candidates(
         if why is not None:
             excluded.append(Excluded(vessel.mmsi, vessel.name, why, age_s, vessel.lon, vessel.lat))
             continue
-        scored.append(_score(vessel, target, now, p, t_lon, t_lat, distance_fn))
+        eligible.append(vessel)
+    scored: list[tuple[float, float, int, Candidate]] = []
+    if limit is None or distance_fn is haversine_m:
+        scored = [_score(v, target, now, p, t_lon, t_lat, distance_fn) for v in eligible]
+    else:
+        bounds = [(_lower_bound(v, target, now, p, t_lon, t_lat), v) for v in eligible]
+        bounds.sort(key=lambda item: (item[0], item[1].mmsi))
+        for bound, vessel in bounds:
+            if len(scored) >= limit:
+                scored.sort(key=lambda item: item[:3])
+                if bound > scored[limit - 1][0] + 0.01:  # scores are rounded to 0.001
+                    break
+            scored.append(_score(vessel, target, now, p, t_lon, t_lat, distance_fn))
     scored.sort(key=lambda item: (item[0], item[1], item[2]))
+    if limit is not None:
+        scored = scored[:limit]
     ranked = [_with_rank(candidate, i + 1, scored) for i, (_, _, _, candidate) in enumerate(scored)]
     excluded.sort(key=lambda e: (e.reason, e.report_age_s, e.mmsi))
     return MatchResult(ranked, excluded)
+
+
+def _lower_bound(
+    vessel: VesselState,
+    target: CaseTarget,
+    now: datetime,
+    p: MatchParams,
+    t_lon: float,
+    t_lat: float,
+) -> float:
+    """A cheap score no over-water route can beat: straight-line intercept, same penalties."""
+    lon, lat, _ = dead_reckon(vessel, now, p.dead_reckoning_cap_s)
+    speed_kn = transit_speed_kn(vessel, p)
+    t_s = math.inf
+    if target.drift.speed_kn > 0:
+        t_s = intercept_time_s(lon, lat, speed_kn, t_lon, t_lat, target.drift)
+    if not math.isfinite(t_s):
+        t_s = haversine_m(lon, lat, t_lon, t_lat) / (speed_kn * KNOT_MS)
+    score = t_s / 60.0 + (p.get_under_way_min if is_stopped(vessel, p) else 0.0)
+    return score + _capability_terms(vessel, target, p)[0]
 
 
 def _score(
@@ -319,9 +360,11 @@ def _score(
     # Intercept the drifting target: straight-line meeting point, then the over-water distance
     # to that point, refined once with the time that distance takes.
     i_lon, i_lat = t_lon, t_lat
+    t_star_s = 0.0  # straight-line intercept time: no route over water can beat it
     if target.drift.speed_kn > 0:
         t_s = intercept_time_s(lon, lat, speed_kn, t_lon, t_lat, target.drift)
         if math.isfinite(t_s):
+            t_star_s = t_s
             i_lon, i_lat = drifted_position(t_lon, t_lat, target.drift, t_s)
     straight_m = haversine_m(lon, lat, i_lon, i_lat)
     distance_m = max(straight_m, distance_fn(lon, lat, i_lon, i_lat))
@@ -331,7 +374,7 @@ def _score(
         straight_m = haversine_m(lon, lat, i_lon, i_lat)
         distance_m = max(straight_m, distance_fn(lon, lat, i_lon, i_lat))
     distance_nm = distance_m / METRES_PER_NM
-    eta_min = distance_m / (speed_kn * KNOT_MS) / 60.0
+    eta_min = max(distance_m / (speed_kn * KNOT_MS), t_star_s) / 60.0
     reasons = [f"{distance_nm:.1f} nm over water at {speed_kn:g} kn: ETA {eta_min:.0f} min"]
     if distance_m > straight_m * 1.01:
         reasons.append(

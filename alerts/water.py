@@ -65,11 +65,17 @@ class WaterRoute:
 
 
 def _row(lat: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    return np.clip(((lat - _LAT0) / _DLAT).astype(np.int64), 0, _NLAT - 1)
+    idx: np.ndarray[Any, Any] = ((lat - _LAT0) / _DLAT).astype(np.int64)
+    np.maximum(idx, 0, out=idx)
+    np.minimum(idx, _NLAT - 1, out=idx)
+    return idx
 
 
 def _col(lon: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    return np.clip(((lon - _LON0) / _DLON).astype(np.int64), 0, _NLON - 1)
+    idx: np.ndarray[Any, Any] = ((lon - _LON0) / _DLON).astype(np.int64)
+    np.maximum(idx, 0, out=idx)
+    np.minimum(idx, _NLON - 1, out=idx)
+    return idx
 
 
 def is_water(lon: float, lat: float) -> bool:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from alerts import water
 from alerts.drift import Drift
 from alerts.matching import CaseTarget, MatchParams, VesselState, rank_candidates
 
@@ -94,3 +95,18 @@ def test_a_capability_bonus_never_pushes_a_vessel_down(
     before = {c.mmsi: c.score for c in base.candidates}
     for c in richer.candidates:
         assert c.score <= before[c.mmsi] + 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(vessels, targets, st.integers(1, 8))
+def test_bounded_ranking_equals_the_head_of_the_full_ranking(
+    fleet: list[VesselState], case: CaseTarget, k: int
+) -> None:
+    # over water around Malta, Lampedusa and Sicily: the bound must never drop a better ship
+    full = rank_candidates(fleet, case, NOW, params=PARAMS, distance_fn=water.water_distance_m)
+    head = rank_candidates(
+        fleet, case, NOW, params=PARAMS, distance_fn=water.water_distance_m, limit=k
+    )
+    expected = [(c.mmsi, c.score) for c in full.candidates[:k]]
+    assert [(c.mmsi, c.score) for c in head.candidates] == expected
+    assert head.excluded == full.excluded
