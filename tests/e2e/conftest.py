@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import AsyncIterator, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -71,3 +76,99 @@ async def browser() -> AsyncIterator[object]:
             yield b
         finally:
             await b.close()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LiveServer:
+    """The real app (tests.e2e.fullapp) under uvicorn on loopback, on the test database."""
+
+    def __init__(self, db_url: str, key_dir: Path) -> None:
+        self.db_url = db_url
+        self.http_port = _free_port()
+        self.ship_port = _free_port()
+        self.key_dir = key_dir
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._log: Any = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def ship_ws(self) -> str:
+        return f"ws://127.0.0.1:{self.ship_port}/ws/ship"
+
+    async def start(self) -> None:
+        env = dict(os.environ)
+        env.update(
+            {
+                "ALERTS_SHIP_WS_PORT": str(self.ship_port),
+                "ALERTS_ACK_FLUSH_S": "0.2",
+                "SAR_FRONTEND_DIST": str(DIST),
+                "SAR_LOG_SIGNING_KEY_PATH": str(self.key_dir / "log-signing.key"),
+                "SAR_AUDIT_CHECKPOINT_EVERY_ENTRIES": "1",
+                "PYTHONPATH": str(REPO_ROOT),
+            }
+        )
+        self._log = log = (ARTIFACTS / "server.log").open("wb")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.e2e.fullapp",
+                "--url",
+                self.db_url,
+                "--port",
+                str(self.http_port),
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        async with httpx.AsyncClient() as client:
+            for _ in range(1200):
+                if self.proc.poll() is not None:
+                    raise RuntimeError(
+                        f"server exited with {self.proc.returncode}: see {ARTIFACTS}/server.log"
+                    )
+                try:
+                    r = await client.get(f"{self.url}/health", timeout=1)
+                    if r.status_code < 500:
+                        return
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def stop(self) -> None:
+        """Terminate the server (kill after 10 s) and close its log."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self._log is not None:
+            self._log.close()
+
+
+@pytest.fixture(scope="module")
+async def live_server(
+    frontend_dist: Path, db_url: str, artifacts: Path, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[LiveServer]:
+    """A started server with the dashboard at / (stopped after the module)."""
+    srv = LiveServer(db_url, tmp_path_factory.mktemp("keys"))
+    try:
+        await srv.start()
+        yield srv
+    finally:
+        srv.stop()

@@ -1,0 +1,142 @@
+"""End to end in Chromium against the real server on PostGIS: RCC, ship master and auditor."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.e2e.conftest import LiveServer
+from tests.e2e.seed import PASSWORD, World, seed_world
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+async def world(engine: AsyncEngine) -> World:
+    """Accounts and vessels for this module."""
+    return await seed_world(engine)
+
+
+async def login(browser: Any, server: LiveServer, username: str, **init: str) -> Any:
+    """A fresh browser context signed in as `username`; returns its page."""
+    ctx = await browser.new_context(viewport={"width": 1440, "height": 900})
+    script = "".join(f"localStorage.setItem({k!r}, {v!r});" for k, v in init.items())
+    if script:
+        await ctx.add_init_script(script)
+    page = await ctx.new_page()
+    page.on("pageerror", lambda e: print(f"[{username}] page error: {e}"))
+    await page.goto(f"{server.url}/")
+    await page.fill("input[name=username]", username)
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("button[type=submit]")
+    return page
+
+
+async def test_rcc_alert_reaches_ship_and_acceptance_shows_live(
+    browser: Any, live_server: LiveServer, world: World, artifacts: Path
+) -> None:
+    """RCC opens a case, sees candidates, alerts one; the master accepts with ETA; RCC sees it."""
+    rcc = await login(browser, live_server, world.rcc)
+    await rcc.wait_for_selector("#ws-status.open", timeout=15_000)
+    ship = await login(browser, live_server, world.master, **{"sar.shipWsUrl": live_server.ship_ws})
+    await ship.wait_for_selector("#ws-status.open", timeout=15_000)
+
+    # RCC: open a case by the form.
+    await rcc.click("#new-case")
+    lat, lon = world.datum
+    await rcc.fill("#nc-lat", str(lat))
+    await rcc.fill("#nc-lon", str(lon))
+    await rcc.fill("#nc-pob", "85")
+    await rcc.fill("#nc-uncertainty", "3")
+    await rcc.click("#new-case-form button[type=submit]")
+    row = rcc.locator(f"#candidates tr[data-mmsi='{world.master_mmsi}']")
+    await row.wait_for(timeout=20_000)
+    assert await rcc.locator("#candidates tbody tr").count() >= 2
+
+    # One-click targeted alert to the master's ship.
+    await row.locator("button", has_text="Alert").click()
+    await rcc.wait_for_selector("#case-alerts li[data-alert-id]", timeout=10_000)
+
+    # Ship: alarm until acknowledged, then accept with an ETA.
+    await ship.wait_for_selector("#alarm:not(.hidden)", timeout=20_000)
+    await ship.screenshot(path=str(artifacts / "ship-alarm.png"))
+    await ship.click("#ack-alarm")
+    await ship.wait_for_selector("#alarm.hidden", state="attached")
+    await ship.fill("#eta-min", "45")
+    await ship.click("#accept")
+    await ship.wait_for_selector("#sent-answers li", timeout=10_000)
+
+    # RCC: the acceptance shows in the candidate row without a reload.
+    accepted = rcc.locator(f"#candidates tr[data-mmsi='{world.master_mmsi}'] .badge.answer-accept")
+    await accepted.wait_for(timeout=20_000)
+    assert "ETA" in (await accepted.inner_text())
+    await rcc.click("#load-sitrep")
+    await rcc.wait_for_selector("#sitrep-text", timeout=10_000)
+    await rcc.screenshot(path=str(artifacts / "rcc-view.png"))
+    await ship.screenshot(path=str(artifacts / "ship-view.png"))
+    seq = await ship.evaluate("() => document.querySelector('#seq-info').textContent")
+    assert seq.strip() != "seq 0"
+    await rcc.context.close()
+    await ship.context.close()
+
+
+async def test_auditor_sees_compliance_and_integrity_passes(
+    browser: Any, live_server: LiveServer, world: World, artifacts: Path
+) -> None:
+    """A recorded disembarkation shows its compliance result; in-browser verification passes."""
+    async with httpx.AsyncClient(base_url=live_server.url) as client:
+        r = await client.post(
+            "/api/v1/auth/login", json={"username": world.rcc, "password": PASSWORD}
+        )
+        headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        cases = (await client.get("/api/v1/cases", headers=headers)).json()
+        if cases:
+            case_id = cases[0]["id"]
+        else:
+            r = await client.post("/api/v1/cases", json={"lat": 34.9, "lon": 12.6}, headers=headers)
+            case_id = r.json()["id"]
+        now = datetime.now(UTC).isoformat()
+        r = await client.post(
+            "/api/v1/disembarkations",
+            headers=headers,
+            json={
+                "case_id": case_id,
+                "rescuing_mmsi": world.master_mmsi,
+                "rescuing_vessel_name": f"E2E ASTRID {world.tag}",
+                "rescued_at": now,
+                "persons_rescued": 85,
+                "port_locode": "ITAUG",
+                "disembarked_at": now,
+                "persons": {"total": 85, "minors": 12, "women": 20},
+                "persons_seeking_asylum": 30,
+                "departure_country": "LY",
+                "assignment": {
+                    "assigned_by": "IT MRCC Rome",
+                    "assigned_at": now,
+                    "reference": "E2E-1",
+                },
+            },
+        )
+        assert r.status_code == 201, r.text
+        record = r.json()
+
+    page = await login(browser, live_server, world.auditor)
+    row = page.locator(f"#disembarkations tr[data-id='{record['id']}']")
+    await row.wait_for(timeout=15_000)
+    badge = await row.locator("[data-compliance]").get_attribute("data-compliance")
+    assert badge == record["evaluations"][-1]["outcome"]
+    await row.click()
+    await page.wait_for_selector("li[data-rule]", timeout=5_000)
+    await page.click("#verify")
+    verdict = page.locator("#verify-verdict")
+    await verdict.wait_for(timeout=30_000)
+    text = await page.locator("#verify-result").inner_text()
+    await page.screenshot(path=str(artifacts / "auditor-view.png"), full_page=True)
+    assert await verdict.get_attribute("data-ok") == "true", text
+    assert "signature valid" in text
+    await page.context.close()
