@@ -36,6 +36,10 @@ def _load_entries(doc: dict[str, Any], report: VerifyReport) -> list[bytes]:
         report.problems.append("export has no 'entries' list")
         return hashes
     for pos, row in enumerate(rows):
+        if not isinstance(row, dict):
+            report.problems.append(f"entry at position {pos} is not an object")
+            hashes.append(merkle.leaf_hash(b""))
+            continue
         idx = row.get("index")
         if idx != pos:
             report.problems.append(

@@ -146,3 +146,22 @@ def test_cli_exit_codes(signer: NoteSigner, tmp_path: Path) -> None:
     assert "FAIL" in res.output
     res = runner.invoke(app, ["verify", str(tmp_path / "missing.json")])
     assert res.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda d: d.update(format="other/v9"),
+        lambda d: d.update(entries="nope"),
+        lambda d: d["entries"].__setitem__(1, "not an object"),
+        lambda d: d["entries"][2].__setitem__("entry", "%%%not base64"),
+        lambda d: d["checkpoints"].__setitem__(0, {"note": "garbage"}),
+        lambda d: d.update(verifier_key="bad+key+AAAA"),
+    ],
+    ids=["format", "entries-type", "entry-type", "entry-b64", "checkpoint-note", "key"],
+)
+def test_malformed_exports_fail_cleanly(signer: NoteSigner, mangle: Any) -> None:
+    doc = make_export(signer)
+    mangle(doc)
+    r = verify_export(doc)
+    assert not r.ok and r.problems
