@@ -36,7 +36,7 @@ def _database(database_url: str | None) -> Iterator[str]:
 
 
 def _print_stats(stats: IngestStats) -> None:
-    err.print(json.dumps(stats.snapshot(), separators=(",", ":")))
+    print(json.dumps(stats.snapshot(), separators=(",", ":")), file=sys.stderr, flush=True)
 
 
 @app.command("ingest")
