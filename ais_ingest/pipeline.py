@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 
 from ais_ingest import metrics
+from ais_ingest.config import IngestSettings, get_ingest_settings
 from ais_ingest.framing import Framer
 from ais_ingest.process import Batch, Processor
 from ais_ingest.sink import TRANSIENT_ERRORS, Sink
@@ -26,6 +27,16 @@ Reporter = Callable[[IngestStats], None]
 Progress = Callable[[str, int, int], None]
 
 
+def _retention_days() -> int:
+    """Days of position history the application keeps (SAR_POSITION_RETENTION_DAYS)."""
+    from sar_coord.core.config import get_settings
+
+    try:
+        return get_settings().position_retention_days
+    except ValueError:  # unrelated settings invalid: ingest still runs with the default
+        return 90
+
+
 class Pipeline:
     """Owns framers per stream, the processor, the batch queue and the writer task."""
 
@@ -33,27 +44,33 @@ class Pipeline:
         self,
         database_url: str,
         *,
-        batch_max_messages: int = 5000,
-        batch_max_age_s: float = 1.0,
-        buffer_max_lines: int = 200_000,
-        retention_days: int = 90,
-        writers: int = 2,
+        batch_max_messages: int | None = None,
+        batch_max_age_s: float | None = None,
+        buffer_max_lines: int | None = None,
+        retention_days: int | None = None,
+        writers: int | None = None,
         dead_letter: Path | None = None,
         stats: IngestStats | None = None,
+        settings: IngestSettings | None = None,
     ) -> None:
         """Configure batching (size/age), the buffer bound, parallel writers and a dead letter.
 
         Batches commute (COPY appends; upserts keep the newest / LEAST / GREATEST), so several
         connections may write them concurrently, in mmsi order to avoid deadlocks.
         """
+        cfg = settings if settings is not None else get_ingest_settings()
+        self.settings = cfg
         self.stats = stats if stats is not None else IngestStats()
         if dead_letter is not None:
             self.stats.open_dead_letter(dead_letter)
         self.processor = Processor(self.stats)
-        self.sinks = [Sink(database_url, retention_days=retention_days) for _ in range(writers)]
-        self.batch_max_messages = batch_max_messages
-        self.batch_max_age_s = batch_max_age_s
-        self.buffer_max_lines = buffer_max_lines
+        n_writers = writers or cfg.writers
+        if retention_days is None:
+            retention_days = _retention_days()
+        self.sinks = [Sink(database_url, retention_days=retention_days) for _ in range(n_writers)]
+        self.batch_max_messages = batch_max_messages or cfg.batch_max_messages
+        self.batch_max_age_s = batch_max_age_s or cfg.batch_max_age_s
+        self.buffer_max_lines = buffer_max_lines or cfg.buffer_max_lines
         self._framers: dict[object, Framer] = {}
         self._queue: deque[Batch] = deque()
         self._queue_event = asyncio.Event()
@@ -81,7 +98,12 @@ class Pipeline:
     def _framer(self, key: object) -> Framer:
         framer = self._framers.get(key)
         if framer is None:
-            framer = self._framers[key] = Framer(self.stats, self.processor.handle)
+            framer = self._framers[key] = Framer(
+                self.stats,
+                self.processor.handle,
+                max_groups=self.settings.multipart_max_groups,
+                group_timeout_s=self.settings.multipart_timeout_s,
+            )
         return framer
 
     async def ingest(self, key: object, lines: list[bytes], arrival_s: float | None = None) -> None:
@@ -216,7 +238,7 @@ async def run_pipeline(
     dead_letter: Path | None = None,
     stats_every_s: float | None = None,
     report: Reporter | None = None,
-    flush_timeout_s: float | None = 30.0,
+    flush_timeout_s: float | None = None,
     pipeline: Pipeline | None = None,
     progress: Progress | None = None,
 ) -> IngestStats:
@@ -243,7 +265,7 @@ async def run_pipeline(
             reporter.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await reporter
-        await asyncio.shield(pipe.close(flush_timeout_s))
+        await asyncio.shield(pipe.close(flush_timeout_s or pipe.settings.flush_timeout_s))
         if report is not None:
             report(pipe.stats)
     return pipe.stats
