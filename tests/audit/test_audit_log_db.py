@@ -100,3 +100,35 @@ async def test_concurrent_writers_get_contiguous_indices(engine, log_signer) -> 
     assert sorted(got) == sorted(set(got)) and len(got) == 4 * 6
     assert set(got) <= set(indices)
     assert merkle.root_from_leaf_hashes(hashes[: cp.tree_size]) == cp.root_hash
+
+
+async def test_checkpoint_every_n_entries_or_t_minutes(session, log_signer) -> None:
+    """A checkpoint is signed every N entries, or once the latest is older than T minutes."""
+    from datetime import timedelta
+
+    from sar_coord.audit.config import get_audit_settings
+    from sar_coord.core.time import clock, utcnow
+
+    n = get_audit_settings().checkpoint_every_entries
+    t_min = get_audit_settings().checkpoint_every_min
+    now = utcnow()
+    clock.follow(now)
+    try:
+        await log.append_entry(session, kind="cadence", payload={"i": -1})
+        first = await log.latest_checkpoint(session)
+        assert first is not None
+        size = await log.tree_size(session)
+        # fill up to the next multiple of N: exactly one more checkpoint, at that size
+        target = (size // n + 1) * n
+        for i in range(target - size):
+            await log.append_entry(session, kind="cadence", payload={"i": i})
+        cp = await log.latest_checkpoint(session)
+        assert cp is not None and cp.tree_size == target
+        await log.append_entry(session, kind="cadence", payload={"i": "late"})
+        assert await log.checkpoint_if_due(session) is None  # not yet T minutes old
+        clock.follow(now + timedelta(minutes=t_min + 1))
+        late = await log.checkpoint_if_due(session)
+        assert late is not None and late.tree_size == target + 1
+        assert await log.checkpoint_if_due(session) is None  # nothing new since
+    finally:
+        clock.follow(None)
