@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -14,13 +16,24 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from alerts.candidates_router import router as candidates_router
+from alerts.router import router as alerts_router
+from alerts.router import ws_router as alerts_ws_router
+from alerts.runtime import alerts_runtime
 from sar_coord import __version__
+from sar_coord.audit.router import router as audit_router
+from sar_coord.audit.service import run_checkpointer
 from sar_coord.auth.router import router as auth_router
+from sar_coord.cases.beacons import run_distress_consumer
+from sar_coord.cases.router import regions_router
+from sar_coord.cases.router import router as cases_router
 from sar_coord.core.config import Settings, get_settings
 from sar_coord.core.db import make_engine, make_sessionmaker
 from sar_coord.core.errors import AppError
 from sar_coord.core.events import Listener
+from sar_coord.disembarkation.router import router as disembarkation_router
 from sar_coord.health import router as health_router
+from sar_coord.places.router import router as places_router
 from sar_coord.vessels.router import router as vessels_router
 
 log = logging.getLogger(__name__)
@@ -88,18 +101,30 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(url)
+        sessionmaker = make_sessionmaker(engine)
         app.state.engine = engine
-        app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.sessionmaker = sessionmaker
         app.state.database_url = url
         listener = Listener(url)
         app.state.listener = listener
         await listener.start()
-        # Start-up objects live forever: keep them out of full collections (p99 pauses).
-        gc.collect()
-        gc.freeze()
+        tasks = [
+            asyncio.create_task(run_distress_consumer(sessionmaker, listener), name="distress"),
+            asyncio.create_task(run_checkpointer(sessionmaker), name="checkpointer"),
+        ]
         try:
-            yield
+            async with alerts_runtime(engine, listener, freeze_gc=False) as runtime:
+                app.state.alerts = runtime
+                # Start-up objects live forever: keep them out of full collections (p99 pauses).
+                gc.collect()
+                gc.freeze()
+                yield
         finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await listener.stop()
             await engine.dispose()
 
@@ -113,6 +138,15 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(auth_router)
+    # Fixed paths (/vessels/area) before the vessel router's /vessels/{mmsi}.
+    app.include_router(candidates_router)
     app.include_router(vessels_router)
+    app.include_router(cases_router)
+    app.include_router(regions_router)
+    app.include_router(alerts_router)
+    app.include_router(alerts_ws_router)
+    app.include_router(places_router)
+    app.include_router(disembarkation_router)
+    app.include_router(audit_router)
     mount_frontend(app, settings.frontend_dist or REPO_ROOT / "frontend" / "dist")
     return app

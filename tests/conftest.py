@@ -14,6 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sar_coord.core import migrate
 from sar_coord.core.db import make_engine
 
+# Each test app's /ws/ship server takes a free port: never share one (SO_REUSEPORT) across runs.
+os.environ.setdefault("ALERTS_SHIP_WS_PORT", "0")
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 AIS_CORPUS = Path(os.environ.get("SAR_AIS_CORPUS", REPO_ROOT.parent / "shared" / "data" / "ais"))
 SERVER_URL = os.environ.get(

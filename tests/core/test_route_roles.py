@@ -21,14 +21,60 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/auth/tokens"): ALL,
     ("GET", "/api/v1/auth/tokens"): ALL,
     ("DELETE", "/api/v1/auth/tokens/{token_id}"): ALL,
-    ("GET", "/api/v1/vessels/latest"): {R, A, D},
-    ("GET", "/api/v1/vessels"): {R, A, D},
-    ("GET", "/api/v1/vessels/{mmsi}"): {R, A, D},
-    ("PUT", "/api/v1/vessels/{mmsi}"): {R, D},
-    ("DELETE", "/api/v1/vessels/{mmsi}"): {R, D},
+    # vessels: the live picture and the registry are for RCCs (and auditors, read-only)
+    ("GET", "/api/v1/vessels/area"): {A, D, R},
+    ("GET", "/api/v1/vessels/latest"): {A, D, R},
+    ("GET", "/api/v1/vessels"): {A, D, R},
+    ("GET", "/api/v1/vessels/{mmsi}"): {A, D, R},
+    ("PUT", "/api/v1/vessels/{mmsi}"): {D, R},
+    ("DELETE", "/api/v1/vessels/{mmsi}"): {D, R},
+    # cases and matching
+    ("POST", "/api/v1/cases"): {D, R},
+    ("POST", "/api/v1/cases/partner-report"): {D, R},
+    ("GET", "/api/v1/cases"): {A, D, R},
+    ("GET", "/api/v1/cases/{case_id}"): {A, D, R},
+    ("PATCH", "/api/v1/cases/{case_id}"): {D, R},
+    ("POST", "/api/v1/cases/{case_id}/status"): {D, R},
+    ("POST", "/api/v1/cases/{case_id}/rcc"): {D, R},
+    ("GET", "/api/v1/cases/{case_id}/events"): {A, D, R},
+    ("GET", "/api/v1/cases/{case_id}/candidates"): {D, R},
+    ("GET", "/api/v1/cases/{case_id}/surpic"): {D, R},
+    ("GET", "/api/v1/cases/{case_id}/sitrep"): {D, R},
+    ("POST", "/api/v1/cases/{case_id}/sitrep"): {D, R},
+    ("GET", "/api/v1/cases/{case_id}/mayday-relay"): {D, R},
+    ("GET", "/api/v1/sar-regions"): {A, D, R},
+    ("PUT", "/api/v1/sar-regions"): {D},
+    ("DELETE", "/api/v1/sar-regions/{rcc_name}"): {D},
+    # alerts; ship masters only answer and read their own deliveries
+    ("POST", "/api/v1/alerts"): {D, R},
+    ("GET", "/api/v1/alerts"): {A, D, R},
+    ("GET", "/api/v1/alerts/{alert_id}"): {A, D, R},
+    ("PATCH", "/api/v1/alerts/{alert_id}"): {D, R},
+    ("POST", "/api/v1/alerts/{alert_id}/cancel"): {D, R},
+    ("POST", "/api/v1/alerts/{alert_id}/answers"): {S},
+    ("GET", "/api/v1/ship/deliveries"): {S},
+    # places of safety: everyone reads the registry, only admins designate
+    ("GET", "/api/v1/places/ports"): ALL,
+    ("GET", "/api/v1/places/ports/{locode}"): ALL,
+    ("GET", "/api/v1/places/designations"): ALL,
+    ("POST", "/api/v1/places/designations"): {D},
+    # disembarkation and the transparency log
+    ("POST", "/api/v1/disembarkations"): {D, R},
+    ("GET", "/api/v1/disembarkations"): {A, D, R},
+    ("GET", "/api/v1/disembarkations/{disembarkation_id}"): {A, D, R},
+    ("GET", "/api/v1/audit/entries"): {A, D, R},
+    ("GET", "/api/v1/audit/entries/{leaf_index}/inclusion"): {A, D, R},
+    ("GET", "/api/v1/audit/consistency"): {A, D, R},
+    ("GET", "/api/v1/audit/checkpoint"): {A, D, R},
+    ("GET", "/api/v1/audit/checkpoint.note"): {A, D, R},
+    ("GET", "/api/v1/audit/verifier-key"): ALL,
+    ("GET", "/api/v1/audit/export.json"): {A, D},
+    ("GET", "/api/v1/audit/export.csv"): {A, D},
+    ("GET", "/api/v1/audit/cases/{case_id}/evidence.zip"): {A, D, R},
+    ("POST", "/api/v1/audit/rescue-records"): {D, R, S},
 }
 # Websocket endpoints authenticate inside the handler (token query parameter or first frame).
-EXPECTED_WS: dict[str, set[str]] = {}
+EXPECTED_WS: dict[str, set[str]] = {"/ws/rcc": {R, D}}
 DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 FRONTEND = {"/", "/{path:path}"}
 
