@@ -70,9 +70,9 @@ function header(active: ViewName | null): HTMLElement {
   );
 }
 
-function setTheme(t: "light" | "dark"): void {
+function setTheme(t: "light" | "dark", persist = true): void {
   document.documentElement.dataset.theme = t;
-  localStorage.setItem("sar.theme", t);
+  if (persist) localStorage.setItem("sar.theme", t);
 }
 
 function settingsDialog(): void {
@@ -174,6 +174,7 @@ function loginView(): View {
 async function render(): Promise<void> {
   current?.destroy();
   current = null;
+  setTheme((localStorage.getItem("sar.theme") as "light" | "dark" | null) ?? "light", false);
   const { name, params } = route();
   const app = root();
 
@@ -201,6 +202,8 @@ async function render(): Promise<void> {
     go(target);
     return;
   }
+  // Ship masters default to the night palette (bridge at night) until they choose otherwise.
+  if (target === "ship" && !localStorage.getItem("sar.theme")) setTheme("dark", false);
   const body = h("main", { class: `view view-${target}` });
   mount(app, header(target), body);
   try {
@@ -212,7 +215,7 @@ async function render(): Promise<void> {
   }
 }
 
-setTheme((localStorage.getItem("sar.theme") as "light" | "dark" | null) ?? "light");
+setTheme((localStorage.getItem("sar.theme") as "light" | "dark" | null) ?? "light", false);
 loadSession();
 setUnauthorizedHandler(() => logout("Your session has expired or was revoked. Please sign in again."));
 window.addEventListener("hashchange", () => void render());

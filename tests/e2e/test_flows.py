@@ -79,8 +79,22 @@ async def test_rcc_alert_reaches_ship_and_acceptance_shows_live(
     await rcc.wait_for_selector("#sitrep-text", timeout=10_000)
     await rcc.screenshot(path=str(artifacts / "rcc-view.png"))
     await ship.screenshot(path=str(artifacts / "ship-view.png"))
-    seq = await ship.evaluate("() => document.querySelector('#seq-info').textContent")
-    assert seq.strip() != "seq 0"
+    seq = (await ship.locator("#seq-info").inner_text()).strip()
+    assert seq != "seq 0"
+
+    # Reload: resumes from the stored seq, the acknowledged alert does not ring again.
+    await ship.reload()
+    await ship.wait_for_selector("#ws-status.open", timeout=15_000)
+    await ship.wait_for_selector("#alert-list li[data-alert-id]")
+    assert (await ship.locator("#seq-info").inner_text()).strip() == seq
+    await ship.wait_for_timeout(1500)
+    assert await ship.locator("#alarm.hidden").count() == 1
+
+    # Navigation by role: a ship master asking for the RCC view lands on the bridge view.
+    await ship.goto(f"{live_server.url}/#/rcc")
+    await ship.wait_for_selector("#alert-list")
+    assert ship.url.endswith("#/ship")
+    assert await ship.locator("nav a[data-view]").all_inner_texts() == ["Ship"]
     await rcc.context.close()
     await ship.context.close()
 

@@ -77,7 +77,7 @@ export function auditorView(body: HTMLElement, _s: Session): View {
             void api.download(evidencePackPath(id), `case-${id}-evidence.zip`).catch((e) => notify(`Evidence pack: ${errorText(e)}`, "error"));
           } }, "Evidence pack (ZIP)"))),
         h("section", { class: "card" }, h("h2", {}, "How compliance is judged"),
-          h("dl", { class: "rules-help" }, Object.entries(RULE_HELP).flatMap(([k, v]) => [h("dt", {}, k.replace(/_/g, " ")), h("dd", {}, v)])))),
+          h("dl", { class: "rules-help" }, Object.entries(RULE_HELP).flatMap(([k, v]) => [h("dt", {}, k.replace(/^[a-z]_/, "").replace(/_/g, " ")), h("dd", {}, v)])))),
     ),
   );
 

@@ -12,9 +12,6 @@ import { LiveSocket } from "../ws";
 import { Outbox } from "./outbox";
 
 export function shipView(body: HTMLElement, s: Session): View {
-  if (!localStorage.getItem("sar.theme")) {
-    document.documentElement.dataset.theme = "dark";
-  }
   const mmsis = s.user.vessel_mmsis ?? [];
   const key = `sar.ship.${s.user.username}`;
   let mmsi = Number(localStorage.getItem(`${key}.mmsi`)) || mmsis[0] || 0;
@@ -176,7 +173,7 @@ export function shipView(body: HTMLElement, s: Session): View {
     const posNote = h("input", { id: "pos-note", placeholder: "e.g. 3 medical cases, asylum requests" });
     const msg = h("input", { id: "rcc-message", placeholder: "message to the RCC" });
     return h("div", { class: "answers" },
-      h("div", { class: "answer-row" }, h("label", {}, "ETA ", eta, " min"),
+      h("div", { class: "answer-row" }, h("label", { class: "inline" }, "ETA on scene in ", eta, " min"),
         h("button", { id: "accept", class: "ok", onclick: () => {
           const v = Number(eta.value);
           if (!eta.value || !(v >= 0)) return notify("Give your ETA in minutes to accept.", "error");
@@ -231,7 +228,7 @@ export function shipView(body: HTMLElement, s: Session): View {
     }
     renderList();
     renderAlarm();
-    if (selected === String(m.alert.alertId)) select(selected);
+    if (selected === String(m.alert.alertId) || !selected) select(String(m.alert.alertId));
   }
 
   let socket: LiveSocket | null = null;
