@@ -13,10 +13,15 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from ais_ingest import cli as ingest_cli
+from ais_ingest import simulate as simulate_cli
+from alerts import bench_broadcast, bench_match, ship_client
 from sar_coord import __version__
+from sar_coord.audit import cli as audit_cli
 from sar_coord.core import migrate
 from sar_coord.core.config import get_settings
 from sar_coord.core.db import make_engine, make_sessionmaker, unit_of_work
+from sar_coord.places import cli as places_cli
 from sar_coord.runtime import database
 
 app = typer.Typer(help="sar-coord: maritime search-and-rescue coordination.", no_args_is_help=True)
@@ -28,6 +33,18 @@ token_app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+bench_app = typer.Typer(
+    help="Benchmarks: each prints one JSON line of figures.", no_args_is_help=True
+)
+bench_app.command("ingest")(ingest_cli.bench_ingest)
+bench_app.command("match")(bench_match.bench_match)
+bench_app.command("broadcast")(bench_broadcast.bench_broadcast)
+app.add_typer(bench_app, name="bench")
+app.command("ingest")(ingest_cli.ingest)
+app.add_typer(simulate_cli.app, name="simulate")
+app.add_typer(ship_client.app, name="ship")
+app.add_typer(audit_cli.app, name="audit")
+app.add_typer(places_cli.app, name="places")
 console = Console(stderr=True)
 
 
