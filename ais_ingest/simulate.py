@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pyais.encode import encode_dict
 
 from ais_ingest.simulate_geo import CENTRAL_MED, Region
 from ais_ingest.simulate_outputs import Sink, TcpServerSink, open_sink
@@ -53,13 +52,16 @@ class Encoder:
     """AisMessage -> !AIVDM sentences (multipart ids rotate 0-9 per channel)."""
 
     def __init__(self, tag_blocks: bool) -> None:
+        from pyais.encode import encode_dict  # imported on first use: keeps the CLI start fast
+
+        self._encode_dict = encode_dict
         self.tag_blocks = tag_blocks
         self._seq = {"A": 0, "B": 0}
 
     def encode(self, msg: AisMessage) -> list[str]:
         """The sentences of one message, each prefixed with a tag block when enabled."""
         seq = self._seq[msg.channel]
-        sentences: list[str] = encode_dict(
+        sentences: list[str] = self._encode_dict(
             msg.fields,
             talker_id="AI",
             sentence_type="VDM",

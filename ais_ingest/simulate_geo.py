@@ -8,9 +8,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field
-
-import numpy as np
-from global_land_mask import globe
+from typing import Any
 
 EARTH_NM_PER_DEG = 60.0
 CELL_DEG = 1.0 / 120.0
@@ -57,6 +55,13 @@ CENTRAL_MED = Region(10.0, 32.2, 17.0, 38.4)
 """Default region: Libya, Tunisia, Lampedusa, Malta, Sicily."""
 
 
+def _globe() -> Any:
+    """global_land_mask.globe, imported on first use (loading the mask takes seconds)."""
+    from global_land_mask import globe
+
+    return globe
+
+
 class LandMask:
     """global-land-mask sampled once over a region: O(1) pure-Python lookups of globe.is_land."""
 
@@ -65,12 +70,14 @@ class LandMask:
         self._i1 = min(21599, int((90.0 - max(-90.0, region.lat1 - margin_deg)) / CELL_DEG))
         self._j0 = max(0, int((max(-180.0, region.lon1 - margin_deg) + 180.0) / CELL_DEG))
         self._j1 = min(43199, int((min(180.0, region.lon2 + margin_deg) + 180.0) / CELL_DEG))
+        import numpy as np
+
         rows = np.arange(self._i0, self._i1 + 1)
         cols = np.arange(self._j0, self._j1 + 1)
         lat_c = 90.0 - (rows + 0.5) * CELL_DEG
         lon_c = -180.0 + (cols + 0.5) * CELL_DEG
         grid_lat, grid_lon = np.meshgrid(lat_c, lon_c, indexing="ij")
-        land = np.asarray(globe.is_land(grid_lat, grid_lon), dtype=np.uint8)
+        land = np.asarray(_globe().is_land(grid_lat, grid_lon), dtype=np.uint8)
         self._w = len(cols)
         self._land = land.tobytes()
 
@@ -80,7 +87,7 @@ class LandMask:
         j = int((lon + 180.0) / CELL_DEG)
         if self._i0 <= i <= self._i1 and self._j0 <= j <= self._j1:
             return self._land[(i - self._i0) * self._w + (j - self._j0)] == 1
-        return bool(globe.is_land(lat, lon))
+        return bool(_globe().is_land(lat, lon))
 
     def segment_at_sea(self, a: tuple[float, float], b: tuple[float, float]) -> bool:
         """True if the straight (rhumb) segment a->b of (lat, lon) points crosses no land cell."""
