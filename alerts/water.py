@@ -91,15 +91,50 @@ def _segment_land_fraction(
     if length_m <= grace_start_m + grace_end_m:
         return False
     n = max(2, math.ceil(length_m / SAMPLE_SPACING_M) + 1)
+    dlon = ((lon2 - lon1 + 540.0) % 360.0) - 180.0
+    dlat = lat2 - lat1
+    if n <= SCALAR_SAMPLES:
+        return _segment_land_scalar(lon1, lat1, dlon, dlat, n, length_m, grace_start_m, grace_end_m)
     t = np.linspace(0.0, 1.0, n)
     keep = (t * length_m >= grace_start_m) & ((1.0 - t) * length_m >= grace_end_m)
     t = t[keep]
     if t.size == 0:
         return False
-    dlon = ((lon2 - lon1 + 540.0) % 360.0) - 180.0
     lons = ((lon1 + t * dlon + 540.0) % 360.0) - 180.0
-    lats = lat1 + t * (lat2 - lat1)
+    lats = lat1 + t * dlat
     return not bool(_MASK_OCEAN[_row(lats), _col(lons)].all())
+
+
+SCALAR_SAMPLES = 48
+"""Below this many samples a plain loop beats numpy's per-call overhead (short legs)."""
+
+
+def _segment_land_scalar(
+    lon1: float,
+    lat1: float,
+    dlon: float,
+    dlat: float,
+    n: int,
+    length_m: float,
+    grace_start_m: float,
+    grace_end_m: float,
+) -> bool:
+    """The same sampling as the numpy path, one sample at a time (same cells, same answer)."""
+    mask = _MASK_OCEAN
+    last = (-1, -1)
+    for i in range(n):
+        t = i / (n - 1)
+        if t * length_m < grace_start_m or (1.0 - t) * length_m < grace_end_m:
+            continue
+        lon = ((lon1 + t * dlon + 540.0) % 360.0) - 180.0
+        r = min(_NLAT - 1, max(0, int((lat1 + t * dlat - _LAT0) / _DLAT)))
+        c = min(_NLON - 1, max(0, int((lon - _LON0) / _DLON)))
+        if (r, c) == last:
+            continue
+        if not mask[r, c]:
+            return True
+        last = (r, c)
+    return False
 
 
 def crosses_land(lon1: float, lat1: float, lon2: float, lat2: float) -> bool:

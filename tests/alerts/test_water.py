@@ -89,3 +89,18 @@ def test_spacing_is_fine_enough_for_a_small_island() -> None:
     # north-south across Lampedusa, which is only about 2 km wide there
     assert water.crosses_land(12.55, 35.45, 12.55, 35.60)
     assert water.is_water(12.55, 35.45) and water.is_water(12.55, 35.60)
+
+
+def test_scalar_and_vectorised_sampling_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    rnd = random.Random(7)
+    segments = []
+    for _ in range(3000):
+        lon, lat = rnd.uniform(10.5, 20.0), rnd.uniform(31.5, 38.5)
+        segments.append((lon, lat, lon + rnd.uniform(-0.15, 0.15), lat + rnd.uniform(-0.15, 0.15)))
+    scalar = [water._segment_land_fraction(*s, 1500.0, 1500.0) for s in segments]
+    monkeypatch.setattr(water, "SCALAR_SAMPLES", 0)
+    vectorised = [water._segment_land_fraction(*s, 1500.0, 1500.0) for s in segments]
+    assert scalar == vectorised
+    assert 50 < sum(scalar) < 2950  # both outcomes occur
