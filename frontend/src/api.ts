@@ -549,7 +549,7 @@ export function parseRccEvent(env: Envelope): RccEvent {
       message:
         typeof d.message === "string"
           ? d.message
-          : `No vessel has accepted alert ${d.alert_id ?? ""}${typeof d.waited_s === "number" ? ` after ${Math.round(d.waited_s / 60)} min` : ""}${d.auto_widened ? "; radius widened automatically" : ""}.`,
+          : `No vessel has accepted alert ${d.alert_id ?? ""}${typeof d.waited_s === "number" ? ` after ${d.waited_s < 90 ? `${d.waited_s} s` : `${Math.round(d.waited_s / 60)} min`}` : ""}${d.auto_widened ? "; radius widened automatically" : ""}.`,
       proposedRadiusNm: typeof d.proposed_radius_nm === "number" ? d.proposed_radius_nm : null,
     };
   if (/answer/.test(t)) {

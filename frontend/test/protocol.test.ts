@@ -19,7 +19,7 @@ describe("RCC channel", () => {
   it("reads an escalation case event", () => {
     const e = parseRccEvent(env("escalation", { id: 9, case_id: 2, kind: "alert_escalated", data: { alert_id: 7, waited_s: 300, proposed_radius_nm: 45, auto_widened: false } }));
     expect(e).toMatchObject({ kind: "escalation", caseId: 2, proposedRadiusNm: 45 });
-    if (e.kind === "escalation") expect(e.message).toContain("5 min");
+    if (e.kind === "escalation") expect(e.message).toContain("after 5 min");
   });
   it("classifies case events and alerts", () => {
     expect(parseRccEvent(env("case_event", { id: 1, case_id: 4, kind: "created", data: {} })).kind).toBe("case");

@@ -154,3 +154,25 @@ async def test_auditor_sees_compliance_and_integrity_passes(
     assert await verdict.get_attribute("data-ok") == "true", text
     assert "signature valid" in text
     await page.context.close()
+
+
+async def test_area_broadcast_without_acceptance_raises_an_escalation_banner(
+    browser: Any, live_server: LiveServer, world: World, artifacts: Path
+) -> None:
+    """An area broadcast nobody accepts escalates: the RCC view shows a banner for the case."""
+    rcc = await login(browser, live_server, world.rcc)
+    await rcc.wait_for_selector("#ws-status.open", timeout=15_000)
+    await rcc.click("#new-case")
+    await rcc.fill("#nc-lat", "36.2")
+    await rcc.fill("#nc-lon", "18.4")
+    await rcc.fill("#nc-pob", "40")
+    await rcc.click("#new-case-form button[type=submit]")
+    await rcc.wait_for_selector("#area-radius", timeout=15_000)
+    await rcc.fill("#area-radius", "25")
+    await rcc.click("#send-area")
+    await rcc.wait_for_selector("#case-alerts li[data-alert-id]", timeout=10_000)
+    banner = rcc.locator(".banners .banner.warn")
+    await banner.first.wait_for(timeout=30_000)
+    assert "No vessel has accepted" in await banner.first.inner_text()
+    await rcc.screenshot(path=str(artifacts / "rcc-escalation.png"))
+    await rcc.context.close()
