@@ -80,6 +80,27 @@ class ScenarioEvent:
             **self.data,
         }
 
+    def partner_report(self) -> dict[str, Any]:
+        """Body for POST /api/v1/cases/partner-report from a hotline_report (no AIS) event."""
+        if self.kind != "hotline_report":
+            raise ValueError(f"{self.kind} is not a hotline report")
+        d = self.data
+        body: dict[str, Any] = {
+            "reported_by": "Civil hotline (simulated)",
+            "lat": d["lat"],
+            "lon": d["lon"],
+            "datum_at": self.as_json()["time"],
+            "datum_uncertainty_nm": d.get("uncertainty_nm", 3.0),
+            "persons_on_board": d["persons"],
+            "boat_type": d["boat_type"],
+            "engine_working": d["engine_working"],
+            "description": d["description"],
+        }
+        for key in ("departure_country", "departure_place"):
+            if d.get(key):
+                body[key] = d[key]
+        return body
+
 
 Emission = AisMessage | ScenarioEvent
 
@@ -276,8 +297,14 @@ class Simulation:
                     "boat_type": "rubber",
                     "engine_working": False,
                     "ais": False,
+                    "uncertainty_nm": 3.0,
                     "description": f"Rubber boat, about {self.cfg.boat_persons} people on board, "
                     "engine failed, taking water; reported by phone to a civil hotline.",
+                    **(
+                        {"departure_country": "LY", "departure_place": "Sabratha"}
+                        if self.cfg.region == CENTRAL_MED
+                        else {}
+                    ),
                 },
             )
         if kind == "engine":

@@ -253,6 +253,17 @@ def test_rubber_boat_is_a_scenario_event_without_ais(run: Decoded) -> None:
     json.dumps(doc)
 
 
+def test_hotline_report_is_a_valid_partner_report_body(run: Decoded) -> None:
+    from sar_coord.cases.schemas import PartnerReport
+
+    ev = next(e for e in run.events if e.kind == "hotline_report")
+    report = PartnerReport.model_validate(ev.partner_report())
+    assert report.persons_on_board == 80 and report.boat_type == "rubber"
+    assert report.departure_country == "LY"
+    with pytest.raises(ValueError):
+        next(e for e in run.events if e.kind == "sart_activated").partner_report()
+
+
 def test_same_seed_same_output_other_seed_differs() -> None:
     a = list(iter_nmea(CFG, 300.0))
     b = list(iter_nmea(CFG, 300.0))
