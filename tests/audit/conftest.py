@@ -1,30 +1,30 @@
-"""Audit test fixtures: a throwaway checkpoint signing key."""
+"""Audit test fixtures: the checkpoint signer, an app with this issue's routers, a client."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from sar_coord.audit.checkpoint import NoteSigner, load_or_create_signer
-from sar_coord.audit.config import get_audit_settings
-from sar_coord.audit.service import use_signer
+from sar_coord.audit.checkpoint import NoteSigner
+from sar_coord.audit.service import get_signer
 
 
 @pytest.fixture(scope="session")
-def log_signer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NoteSigner]:
-    """A fresh key for the configured origin, used by the service for the whole run."""
-    # One key file per run, shared by every directory that imports this fixture.
-    path = tmp_path_factory.getbasetemp() / "sar-log-signing.key"
-    signer = load_or_create_signer(path, get_audit_settings().origin)
-    use_signer(signer)
-    yield signer
-    use_signer(None)
+def log_signer() -> NoteSigner:
+    """The process's configured checkpoint signer (SAR_LOG_SIGNING_KEY_PATH, created if new).
+
+    The app's background checkpointer signs with it too, so every checkpoint in the test
+    database verifies with one key.
+    """
+    return get_signer()
 
 
 @pytest.fixture(scope="session")
-async def feature_app(db_url: str):  # type: ignore[no-untyped-def]
-    """The app with the places, disembarkation and audit routers mounted."""
+async def feature_app(app, db_url: str):  # type: ignore[no-untyped-def]
+    """The shared app when it mounts this issue's routers, else an app that does."""
+    paths = {getattr(r, "path", "") for r in app.routes}
+    if "/api/v1/audit/checkpoint" in paths and "/api/v1/disembarkations" in paths:
+        yield app
+        return
     from tests.audit.apphelpers import feature_app as make
 
     async for application in make(db_url):
