@@ -11,8 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import asyncpg
-
 from ais_ingest import metrics
 from ais_ingest.config import IngestSettings, get_ingest_settings
 from ais_ingest.framing import Framer
@@ -22,7 +20,7 @@ from ais_ingest.stats import IngestStats
 
 log = logging.getLogger(__name__)
 
-MAX_PERMANENT_FAILURES = 3
+MAX_PERMANENT_FAILURES = 5
 Reporter = Callable[[IngestStats], None]
 Progress = Callable[[str, int, int], None]
 
@@ -176,12 +174,16 @@ class Pipeline:
                 await asyncio.sleep(delay_s)
                 delay_s = min(delay_s * 2, 5.0)
                 continue
-            except (asyncpg.PostgresError, ValueError, TypeError, OverflowError) as exc:
+            except Exception as exc:
+                # Data errors, or a client in an unexpected state: start on a fresh connection
+                # and give up on this batch only after repeated refusals.
                 permanent += 1
                 self.db_failures += 1
-                log.error("batch refused by the database (%s)", exc)
+                sink.drop_connection()
+                log.error("batch write failed (%r), attempt %d", exc, permanent)
                 if permanent < MAX_PERMANENT_FAILURES:
                     await asyncio.sleep(delay_s)
+                    delay_s = min(delay_s * 2, 5.0)
                     continue
                 self.stats.buffered_pending -= batch.lines
                 self.stats.reject("db_refused", repr(exc).encode(), batch.lines)

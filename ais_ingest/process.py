@@ -25,6 +25,9 @@ _EWKB_POINT = struct.Struct("<BIIdd")
 _EWKB_PREFIX = (1, 0x20000001, 4326)
 
 VESSEL_SEEN_REFRESH_S = 60.0
+DUPLICATE_WINDOW_S = 60.0
+MAX_RECENT_PAYLOADS = 200_000
+NEVER_DEDUPLICATED = frozenset({970, 972, 974, 111})
 
 # vessel_position row: mmsi, received_at (Unix s), EWKB, sog, cog, heading, status, type, suspect
 PositionRow = tuple[
@@ -66,6 +69,7 @@ class Processor:
         self.tracks = tracks if tracks is not None else TrackStore()
         self.on_distress = on_distress
         self.batch = Batch()
+        self._recent: dict[bytes, float] = {}
 
     def take_batch(self) -> Batch:
         """Hand over the current batch and start a new one."""
@@ -92,6 +96,22 @@ class Processor:
         except Exception:  # defensive: decode_message already maps errors; keep the feed alive
             stats.reject("decode_error", raw, nlines)
             return
+        # The same transmission heard by several stations (or relayed twice) arrives as a
+        # byte-identical payload; its 6-bit UTC second and radio state make a repeat by the
+        # ship itself within a minute practically impossible. Distress devices and SAR
+        # aircraft are exempt: every copy of theirs is kept.
+        recent = self._recent
+        seen_ts = recent.get(payload)
+        if (
+            seen_ts is not None
+            and -DUPLICATE_WINDOW_S <= ts - seen_ts <= DUPLICATE_WINDOW_S
+            and reports[0].mmsi // 1_000_000 not in NEVER_DEDUPLICATED
+        ):
+            stats.reject("duplicate", raw, nlines)
+            return
+        if len(recent) >= MAX_RECENT_PAYLOADS:
+            recent.clear()
+        recent[payload] = ts
         try:
             stored = False
             batch = self.batch

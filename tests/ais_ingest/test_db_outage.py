@@ -38,7 +38,8 @@ def private_cluster(tmp_path: Path) -> Iterator[EmbeddedCluster]:
 def _line(i: int) -> bytes:
     tag = f"c:{1_700_000_000 + i}"
     mmsi = 244100000 + i % 40
-    body = sentence(type1(mmsi, 50.0 + (i % 40) / 100, 4.0 + (i % 40) / 100))
+    # a unique payload per line (the pipeline drops byte-identical repeats as duplicates)
+    body = sentence(type1(mmsi, 50.0 + (i % 40) / 100, 4.0 + i / 1e5))
     return f"\\{tag}*{nmea_checksum(tag.encode()):02X}\\{body}".encode()
 
 
