@@ -113,3 +113,15 @@ def test_mob_and_epirb_kinds_and_type14_text() -> None:
     ]
     assert stats.rejected == {"unstored_type": 1}
     assert stats.balanced()
+
+
+def test_repeat_receptions_are_dropped_as_duplicates_within_a_minute() -> None:
+    line = sentence(type1(244000123, 50.0, 4.0))
+    other_station = sentence(type1(244000123, 50.0, 4.0), talker="BS")
+    stats = IngestStats()
+    proc = Processor(stats)
+    framer = Framer(stats, proc.handle)
+    framer.feed_lines([line.encode(), other_station.encode()], 1_700_000_000.0)
+    framer.feed_lines([line.encode()], 1_700_000_100.0)  # same bytes 100 s later: kept
+    assert len(proc.batch.positions) == 2
+    assert stats.rejected == {"duplicate": 1} and stats.balanced()
