@@ -155,7 +155,7 @@ async def run_bench(base_url: str, vessels: int, queries: int, k: int, seed: int
         for case_id, (lon, lat) in zip(case_ids, datums, strict=True):
             async with maker() as session:
                 t = time.perf_counter()
-                _, found = await search_case(session, case_id, search=params)
+                found = await search_case(session, case_id, search=params)
                 full_ms.append((time.perf_counter() - t) * 1000)
                 widened += len(found.radii_tried_nm) > 1
                 ranked_total += len(found.result.candidates)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from alerts import water
 from alerts.drift import estimate_drift
 from alerts.matching import CaseTarget, MatchParams, MatchResult, VesselState, rank_candidates
-from sar_coord.cases import service as case_service
+from sar_coord.cases.exceptions import CaseNotFound
 from sar_coord.cases.models import DistressCase
 from sar_coord.core.config import get_settings
 from sar_coord.core.geo import METRES_PER_NM, haversine_m, valid_lon_lat
@@ -45,6 +45,33 @@ KNN_SQL = text(
                       :radius_m)
      ORDER BY vl.position <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography
      LIMIT :limit
+    """
+)
+CASE_COLUMNS = 12
+"""Index of the last case column in CASE_KNN_SQL rows (vessel columns follow)."""
+# The case and the first KNN ring in one round trip (the index still drives the lateral KNN).
+CASE_KNN_SQL = text(
+    """
+    SELECT c.reference, ST_X(c.datum::geometry) AS c_lon, ST_Y(c.datum::geometry) AS c_lat,
+           c.datum_at, c.drift_speed_kn, c.drift_toward_deg, c.wind_speed_kn, c.wind_from_deg,
+           c.boat_type, c.persons_on_board, c.medical_emergencies, c.people_in_water,
+           c.source_mmsi,
+           k.*
+      FROM distress_case c
+      LEFT JOIN LATERAL (
+            SELECT vl.mmsi,
+                   ST_X(vl.position::geometry) AS lon, ST_Y(vl.position::geometry) AS lat,
+                   vl.reported_at, vl.sog_kn, vl.cog_deg, vl.nav_status, vl.suspect,
+                   v.name, COALESCE(v.registry_class, v.ais_class) AS vessel_class, v.ship_type,
+                   v.max_speed_kn, v.max_persons, v.medical_staff, v.rescue_boats,
+                   v.freeboard_m, v.sar_trained_crew
+              FROM vessel_latest vl
+              LEFT JOIN vessel v ON v.mmsi = vl.mmsi
+             WHERE ST_DWithin(vl.position, c.datum, :radius_m)
+             ORDER BY vl.position <-> c.datum
+             LIMIT :limit
+      ) k ON true
+     WHERE c.id = :case_id
     """
 )
 RAW_KNN_SQL = text(
@@ -139,23 +166,43 @@ async def search_target(
     now: datetime | None = None,
 ) -> CandidateSearch:
     """Widen the KNN radius until K vessels qualify (or the max is reached), then rank them."""
+    return await _widen_and_rank(session, target, None, case_id, search, match, now)
+
+
+async def _widen_and_rank(
+    session: AsyncSession,
+    target: CaseTarget,
+    first_ring: list[VesselState] | None,
+    case_id: int | None,
+    search: SearchParams | None,
+    match: MatchParams | None,
+    now: datetime | None,
+) -> CandidateSearch:
     sp = search or SearchParams()
     mp = match or MatchParams(stale_after_s=float(get_settings().stale_after_s))
     at = now or utcnow()
-    limit = sp.k * FETCH_FACTOR + FETCH_EXTRA
+    limit = fetch_limit(sp.k)
     tried: list[float] = []
     fleet: list[VesselState] = []
     for radius_nm in radius_steps(sp.radius_nm, sp.max_radius_nm, sp.widen_factor):
         tried.append(radius_nm)
-        fleet = await knn_vessels(
-            session, lon=target.lon, lat=target.lat, radius_nm=radius_nm, limit=limit
-        )
+        if first_ring is not None and len(tried) == 1:
+            fleet = first_ring
+        else:
+            fleet = await knn_vessels(
+                session, lon=target.lon, lat=target.lat, radius_nm=radius_nm, limit=limit
+            )
         qualifying = [v for v in fleet if _qualifies(v, target, at, mp.stale_after_s)]
         if len(qualifying) >= sp.k:
             break
     distance_fn = water.water_distance_m if sp.over_water else haversine_m
     result = rank_candidates(fleet, target, at, params=mp, distance_fn=distance_fn, limit=sp.k)
     return CandidateSearch(case_id, at, target, tried[-1], tuple(tried), result)
+
+
+def fetch_limit(k: int) -> int:
+    """Rows fetched per KNN ring: room for stale and beacon rows beside the K wanted."""
+    return k * FETCH_FACTOR + FETCH_EXTRA
 
 
 async def search_case(
@@ -165,13 +212,42 @@ async def search_case(
     search: SearchParams | None = None,
     match: MatchParams | None = None,
     now: datetime | None = None,
-) -> tuple[DistressCase, CandidateSearch]:
-    """Load a case (404 when missing) and search candidates for it."""
-    case, lon, lat = await case_service.get_case(session, case_id)
-    result = await search_target(
-        session, target_of(case, lon, lat), case_id=case_id, search=search, match=match, now=now
+) -> CandidateSearch:
+    """Search candidates for a case (CaseNotFound when missing); the case and the first KNN ring
+    come back in one round trip, later rings (widening) one each."""
+    sp = search or SearchParams()
+    rows = (
+        await session.execute(
+            CASE_KNN_SQL,
+            {
+                "case_id": case_id,
+                "radius_m": min(sp.radius_nm, sp.max_radius_nm) * METRES_PER_NM,
+                "limit": fetch_limit(sp.k),
+            },
+        )
+    ).all()
+    if not rows:
+        raise CaseNotFound(case_id)
+    c = rows[0]
+    drift = estimate_drift(
+        drift_speed_kn=c.drift_speed_kn,
+        drift_toward_deg=c.drift_toward_deg,
+        wind_speed_kn=c.wind_speed_kn,
+        wind_from_deg=c.wind_from_deg,
+        boat_type=c.boat_type,
     )
-    return case, result
+    target = CaseTarget(
+        lon=c.c_lon,
+        lat=c.c_lat,
+        datum_at=c.datum_at,
+        drift=drift,
+        persons_on_board=c.persons_on_board,
+        medical_emergencies=c.medical_emergencies,
+        people_in_water=c.people_in_water,
+        source_mmsi=c.source_mmsi,
+    )
+    ring = [VesselState(*r[CASE_COLUMNS + 1 :]) for r in rows if r.mmsi is not None]
+    return await _widen_and_rank(session, target, ring, case_id, sp, match, now)
 
 
 async def raw_knn(

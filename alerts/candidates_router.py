@@ -55,7 +55,7 @@ async def candidates(
 ) -> Response:
     """Ranked vessels best placed to help (JSON, ?format=geojson or ?format=csv)."""
     params = _search_params(k, radius_nm, max_radius_nm)
-    _case, search = await search_case(session, case_id, search=params)
+    search = await search_case(session, case_id, search=params)
     if format == "geojson":
         return JSONResponse(reports.to_geojson(search), media_type="application/geo+json")
     if format == "csv":
@@ -79,10 +79,9 @@ async def surpic(
     max_radius_nm: MaxRadiusNm = 400.0,
 ) -> PlainTextResponse:
     """Plain-text surface picture for the case."""
-    case, search = await search_case(
-        session, case_id, search=_search_params(k, radius_nm, max_radius_nm)
-    )
-    return PlainTextResponse(reports.surpic_text(case, search), media_type=TEXT)
+    search = await search_case(session, case_id, search=_search_params(k, radius_nm, max_radius_nm))
+    case, _lon, _lat = await case_service.get_case(session, case_id)
+    return PlainTextResponse(reports.surpic_text(case.reference, search), media_type=TEXT)
 
 
 def _station(principal: Principal) -> str:

@@ -178,10 +178,10 @@ def dtg(at: datetime) -> str:
     return at.strftime("%d%H%MZ %b %Y").upper()
 
 
-def surpic_text(case: DistressCase | None, search: CandidateSearch) -> str:
+def surpic_text(reference: str | None, search: CandidateSearch) -> str:
     """A plain-text surface picture: ships near the datum, ETA, course to steer, capabilities."""
     read = to_read(search)
-    ref = case.reference if case is not None else "AD-HOC"
+    ref = reference or "AD-HOC"
     lines = [
         f"SURPIC {ref} {dtg(read.computed_at)}",
         f"DATUM {fmt_position(read.datum_lat, read.datum_lon)} AT {dtg(read.datum_at)}",

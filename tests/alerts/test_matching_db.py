@@ -111,7 +111,7 @@ async def test_search_ranks_lists_stale_and_prefers_capable_ships(session: Async
         session, 211_000_003, *destination(*datum, 90.0, 2 * NM), at=now - timedelta(hours=3)
     )
     await put_vessel(session, 970_000_009, *datum, at=now)
-    _, found = await search_case(session, case.id, search=SearchParams(k=5), now=now)
+    found = await search_case(session, case.id, search=SearchParams(k=5), now=now)
     ranked = [c.mmsi for c in found.result.candidates]
     assert ranked == [211_000_002, 211_000_001]
     excluded = {e.mmsi: e.reason for e in found.result.excluded}
