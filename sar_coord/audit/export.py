@@ -14,13 +14,15 @@ from sar_coord.audit.merkle import CompactRange, leaf_hash
 
 @dataclass(frozen=True)
 class LogRow:
-    """One stored log entry: leaf index, kind, entry bytes, stored leaf hash, time (UTC)."""
+    """One stored log entry: leaf index, kind, entry bytes, stored leaf hash, time (UTC), and
+    the stored filter columns (which must equal the entry's refs)."""
 
     index: int
     kind: str
     entry: bytes
     leaf_hash: bytes
     logged_at: datetime
+    refs: dict[str, Any] | None = None
 
 
 def build_export(
@@ -42,6 +44,7 @@ def build_export(
                 "logged_at": r.logged_at.isoformat(),
                 "entry": b64(r.entry),
                 "leaf_hash": r.leaf_hash.hex(),
+                **({"refs": r.refs} if r.refs is not None else {}),
             }
             for r in rows
         ],

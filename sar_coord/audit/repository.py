@@ -56,16 +56,26 @@ async def list_entries(
 
 async def all_rows(session: AsyncSession) -> list[LogRow]:
     """Return every entry as export rows, in leaf order."""
-    rows = await session.execute(
-        select(
-            TransparencyLogEntry.leaf_index,
-            TransparencyLogEntry.kind,
-            TransparencyLogEntry.entry,
-            TransparencyLogEntry.leaf_hash,
-            TransparencyLogEntry.logged_at,
-        ).order_by(TransparencyLogEntry.leaf_index)
+    rows = await session.scalars(
+        select(TransparencyLogEntry).order_by(TransparencyLogEntry.leaf_index)
     )
-    return [LogRow(i, k, bytes(e), bytes(h), at) for i, k, e, h, at in rows.all()]
+    return [
+        LogRow(
+            r.leaf_index,
+            r.kind,
+            bytes(r.entry),
+            bytes(r.leaf_hash),
+            r.logged_at,
+            {
+                "record_id": r.record_id,
+                "case_id": r.case_id,
+                "vessel_mmsis": sorted(r.vessel_mmsis),
+                "port_locode": r.port_locode,
+                "outcome": r.outcome,
+            },
+        )
+        for r in rows.all()
+    ]
 
 
 async def checkpoint_notes(session: AsyncSession) -> list[str]:

@@ -65,10 +65,31 @@ def _load_entries(doc: dict[str, Any], report: VerifyReport) -> list[bytes]:
                     f"entry {idx}: entry says it is leaf {inner.get('i')}: rows were swapped"
                     " or moved"
                 )
+            _check_columns(idx, row, inner, report)
         except ValueError as exc:
             report.problems.append(f"entry {idx}: entry is not valid JSON ({exc})")
         hashes.append(leaf)
     return hashes
+
+
+def _check_columns(
+    idx: object, row: dict[str, Any], inner: dict[str, Any], report: VerifyReport
+) -> None:
+    """The stored kind and filter columns must say what the signed entry says."""
+    if "kind" in row and row["kind"] != inner.get("kind"):
+        report.problems.append(
+            f"entry {idx}: stored kind {row['kind']!r} differs from the entry's"
+            f" {inner.get('kind')!r}"
+        )
+    refs = row.get("refs")
+    if isinstance(refs, dict):
+        logged = inner.get("refs") or {}
+        for key, value in refs.items():
+            if logged.get(key) != value:
+                report.problems.append(
+                    f"entry {idx}: stored {key} {value!r} differs from the entry's"
+                    f" {logged.get(key)!r}: filter columns were altered"
+                )
 
 
 def _verifiers(

@@ -56,7 +56,11 @@ async def filled(session: AsyncSession, log_signer: NoteSigner) -> tuple[int, st
     """At least 20 entries with checkpoints; returns (size, a trusted checkpoint note)."""
     for i in range(20):
         await log.append_entry(
-            session, kind="drill", payload={"n": i, "text": "abcdefgh"}, case_id=None
+            session,
+            kind="drill",
+            payload={"n": i, "text": "abcdefgh"},
+            case_id=None,
+            outcome="violation" if i % 5 == 0 else "pass",
         )
     cp = await log.sign_checkpoint(session)
     assert cp is not None
@@ -113,6 +117,15 @@ async def _truncate_tail_and_checkpoints(s: AsyncSession, size: int) -> None:
     await _bypass(s, "DELETE FROM log_checkpoint WHERE tree_size > :n", n=size - 3)
 
 
+async def _hide_violation(s: AsyncSession, size: int) -> None:
+    # Leave the entry alone but relabel its filter column, hiding it from `outcome=violation`.
+    await _bypass(
+        s,
+        "UPDATE transparency_log SET outcome = 'pass' WHERE leaf_index ="
+        " (SELECT max(leaf_index) FROM transparency_log WHERE outcome = 'violation')",
+    )
+
+
 DRILLS: list[tuple[str, Callable[[AsyncSession, int], Awaitable[None]], bool, str]] = [
     ("change one byte", _flip_byte, False, "altered"),
     ("change one byte and its leaf hash", _flip_byte_and_hash, False, "differs from the signed"),
@@ -120,6 +133,7 @@ DRILLS: list[tuple[str, Callable[[AsyncSession, int], Awaitable[None]], bool, st
     ("swap two rows", _swap_rows, False, "swapped"),
     ("truncate the tail", _truncate_tail, False, "removed from the tail"),
     ("truncate tail and its checkpoints", _truncate_tail_and_checkpoints, True, "truncated"),
+    ("relabel a violation as pass", _hide_violation, False, "filter columns were altered"),
 ]
 
 
