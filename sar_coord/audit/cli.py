@@ -163,3 +163,27 @@ def bench(
             }
         )
     )
+
+
+@app.command("check-records")
+def check_records_cmd() -> None:
+    """Compare designation, disembarkation and evaluation rows with their log entries."""
+    problems = asyncio.run(_check_records(_database_url()))
+    for p in problems:
+        typer.echo(f"FAIL: {p}", err=True)
+    if problems:
+        typer.echo(f"FAIL: {len(problems)} record(s) differ from the transparency log", err=True)
+        raise typer.Exit(1)
+    typer.echo("OK: every record matches its log entry")
+
+
+async def _check_records(url: str) -> list[str]:
+    from sar_coord.audit.records import check_records
+    from sar_coord.core.db import make_engine, make_sessionmaker, unit_of_work
+
+    engine = make_engine(url)
+    try:
+        async with unit_of_work(make_sessionmaker(engine)) as session:
+            return await check_records(session)
+    finally:
+        await engine.dispose()
