@@ -88,7 +88,7 @@ def test_sart_is_kept_and_raises_one_distress_per_minute() -> None:
     assert [(d.mmsi, d.kind, d.lat_deg, d.lon_deg) for d in batch.distress] == [
         (970123456, "sart", 35.5, 14.2)
     ]
-    assert batch.distress[0].payload()["reported_at"].startswith("2023-11-14T22:13:20")
+    assert str(batch.distress[0].payload()["reported_at"]).startswith("2023-11-14T22:13:20")
     assert stats.balanced()
 
 
