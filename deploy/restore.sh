@@ -58,8 +58,9 @@ mf() { "$PY" -c "import json,sys; d=json.load(open('$BACKUP/manifest.json')); v=
 
 # ---- 1. the backup itself ---------------------------------------------------------------------
 say "1/4 checking $BACKUP"
-[ -f "$BACKUP/SHA256SUMS" ] && [ -f "$BACKUP/manifest.json" ] && [ -f "$BACKUP/sar.dump" ] \
-  || die "$BACKUP is not a sar-coord backup (sar.dump, manifest.json, SHA256SUMS expected)"
+for f in SHA256SUMS manifest.json sar.dump; do
+  [ -f "$BACKUP/$f" ] || die "$BACKUP is not a sar-coord backup ($f missing)"
+done
 (cd "$BACKUP" && sha256sum --quiet --check SHA256SUMS) || die "checksum mismatch in $BACKUP"
 "$PG_RESTORE" --list "$BACKUP/sar.dump" >/dev/null || die "pg_restore cannot read sar.dump"
 [ "$(mf '["kind"]')" = "sar-coord-backup" ] || die "manifest kind is not sar-coord-backup"
