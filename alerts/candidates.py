@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from alerts import water
 from alerts.drift import estimate_drift
+from alerts.match_config import get_match_settings
 from alerts.matching import CaseTarget, MatchParams, MatchResult, VesselState, rank_candidates
 from sar_coord.cases.exceptions import CaseNotFound
 from sar_coord.cases.models import DistressCase
@@ -86,13 +87,33 @@ RAW_KNN_SQL = text(
 
 @dataclass(frozen=True, slots=True)
 class SearchParams:
-    """How many candidates, and the search radius with its widening bounds (nm)."""
+    """How many candidates, and the search radius with its widening bounds (nm).
+
+    Defaults are the code's; `SearchParams.from_settings()` applies ALERTS_MATCH_ settings.
+    """
 
     k: int = DEFAULT_K
     radius_nm: float = DEFAULT_RADIUS_NM
     max_radius_nm: float = MAX_RADIUS_NM
     widen_factor: float = WIDEN_FACTOR
     over_water: bool = True
+
+    @classmethod
+    def from_settings(
+        cls,
+        *,
+        k: int | None = None,
+        radius_nm: float | None = None,
+        max_radius_nm: float | None = None,
+    ) -> SearchParams:
+        """Settings' defaults, overridden by the values given (nm)."""
+        cfg = get_match_settings()
+        return cls(
+            k=k or cfg.k,
+            radius_nm=radius_nm or cfg.radius_nm,
+            max_radius_nm=max_radius_nm or cfg.max_radius_nm,
+            widen_factor=cfg.widen_factor,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +199,8 @@ async def _widen_and_rank(
     match: MatchParams | None,
     now: datetime | None,
 ) -> CandidateSearch:
-    sp = search or SearchParams()
-    mp = match or MatchParams(stale_after_s=float(get_settings().stale_after_s))
+    sp = search or SearchParams.from_settings()
+    mp = match or get_match_settings().match_params(float(get_settings().stale_after_s))
     at = now or utcnow()
     limit = fetch_limit(sp.k)
     tried: list[float] = []
@@ -215,7 +236,7 @@ async def search_case(
 ) -> CandidateSearch:
     """Search candidates for a case (CaseNotFound when missing); the case and the first KNN ring
     come back in one round trip, later rings (widening) one each."""
-    sp = search or SearchParams()
+    sp = search or SearchParams.from_settings()
     rows = (
         await session.execute(
             CASE_KNN_SQL,

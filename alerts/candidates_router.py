@@ -32,15 +32,18 @@ Reader = Annotated[Principal, Depends(require_role(*RCC_OR_AUDITOR))]
 TEXT = "text/plain; charset=utf-8"
 
 
-def _search_params(k: int, radius_nm: float, max_radius_nm: float) -> SearchParams:
-    if max_radius_nm < radius_nm:
+def _search_params(
+    k: int | None, radius_nm: float | None, max_radius_nm: float | None
+) -> SearchParams:
+    params = SearchParams.from_settings(k=k, radius_nm=radius_nm, max_radius_nm=max_radius_nm)
+    if params.max_radius_nm < params.radius_nm:
         raise InvalidInput("max_radius_nm must be >= radius_nm")
-    return SearchParams(k=k, radius_nm=radius_nm, max_radius_nm=max_radius_nm)
+    return params
 
 
-K = Annotated[int, Query(ge=1, le=100, description="How many candidates")]
-RadiusNm = Annotated[float, Query(gt=0, le=3000, description="Initial search radius, nm")]
-MaxRadiusNm = Annotated[float, Query(gt=0, le=3000, description="Widening stops here, nm")]
+K = Annotated[int | None, Query(ge=1, le=100, description="Candidates (default: settings)")]
+RadiusNm = Annotated[float | None, Query(gt=0, le=3000, description="Initial radius, nm")]
+MaxRadiusNm = Annotated[float | None, Query(gt=0, le=3000, description="Widening limit, nm")]
 
 
 @router.get("/api/v1/cases/{case_id}/candidates", response_model=reports.CandidatesRead)
@@ -48,9 +51,9 @@ async def candidates(
     case_id: int,
     _: Rcc,
     session: SessionDep,
-    k: K = 10,
-    radius_nm: RadiusNm = 100.0,
-    max_radius_nm: MaxRadiusNm = 400.0,
+    k: K = None,
+    radius_nm: RadiusNm = None,
+    max_radius_nm: MaxRadiusNm = None,
     format: Literal["json", "geojson", "csv"] = "json",
 ) -> Response:
     """Ranked vessels best placed to help (JSON, ?format=geojson or ?format=csv)."""
@@ -74,9 +77,9 @@ async def surpic(
     case_id: int,
     _: Rcc,
     session: SessionDep,
-    k: K = 10,
-    radius_nm: RadiusNm = 100.0,
-    max_radius_nm: MaxRadiusNm = 400.0,
+    k: K = None,
+    radius_nm: RadiusNm = None,
+    max_radius_nm: MaxRadiusNm = None,
 ) -> PlainTextResponse:
     """Plain-text surface picture for the case."""
     search = await search_case(session, case_id, search=_search_params(k, radius_nm, max_radius_nm))

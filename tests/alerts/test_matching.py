@@ -247,3 +247,21 @@ def test_land_in_the_way_ranks_below_open_water_at_the_same_straight_distance() 
     assert by[1].straight_nm == pytest.approx(by[2].straight_nm, rel=1e-6)
     assert by[1].distance_nm > by[2].distance_nm * 1.1
     assert any("land in the way" in r for r in by[1].reasons)
+
+
+def test_weights_come_from_alerts_match_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from alerts.match_config import MatchSettings
+
+    monkeypatch.setenv("ALERTS_MATCH_CAPACITY_SHORT_MIN", "0")
+    monkeypatch.setenv("ALERTS_MATCH_K", "3")
+    cfg = MatchSettings()
+    params = cfg.match_params(default_stale_after_s=900.0)
+    assert params.capacity_short_min == 0.0 and params.stale_after_s == 900.0
+    assert cfg.k == 3
+    case = target(persons_on_board=100)
+    near = vessel(1, 12.0, 35.5 - 10 / DEG_NM, sog_kn=10.0, max_persons=20)
+    far = vessel(2, 12.0, 35.5 - 15 / DEG_NM, sog_kn=10.0, max_persons=200)
+    assert [c.mmsi for c in rank_candidates([near, far], case, NOW, params=params).candidates] == [
+        1,
+        2,
+    ]
