@@ -30,10 +30,25 @@ function go(name: string): void {
   else void render();
 }
 
+/** Revoke and forget the ship channel tokens this browser created (a shared bridge PC keeps none). */
+async function dropChannelTokens(): Promise<void> {
+  const keys = Object.keys(localStorage).filter((k) => /^sar\.ship\..*\.apiToken$/.test(k));
+  for (const k of keys) {
+    const id = Number(localStorage.getItem(`${k}.id`));
+    if (id && session()) await api.revokeApiToken(id).catch(() => undefined);
+    localStorage.removeItem(k);
+    localStorage.removeItem(`${k}.id`);
+  }
+}
+
 function logout(message = ""): void {
   loginMessage = message;
-  clearSession();
-  go("login");
+  const finish = () => {
+    clearSession();
+    go("login");
+  };
+  if (message) finish();
+  else void dropChannelTokens().finally(finish);
 }
 
 function header(active: ViewName | null): HTMLElement {

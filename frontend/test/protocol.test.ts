@@ -1,7 +1,7 @@
 // Websocket frames as the back end writes them (alerts/rcc_feed.py, alerts/service.py, ship_ws.py).
 import { describe, expect, it } from "vitest";
 import { ackFrame, answerFrame, parseRccEvent, parseShipMessage, type Envelope } from "../src/api";
-import { answerText } from "../src/views/rccCase";
+import { answerText } from "../src/views/answers";
 
 const env = (type: string, data: Record<string, unknown>, seq?: number): Envelope => ({ v: 1, type, seq, ts: "2026-11-28T11:00:00.000Z", data });
 

@@ -195,11 +195,11 @@ export function rccView(body: HTMLElement, s: Session): View {
         const plon = unwrapLon(pred.lon, lon);
         L.polyline([[c.lat, lon], [pred.lat, plon]], { color: colour, dashArray: "6 6", weight: 2, interactive: false }).addTo(caseLayer);
         L.circleMarker([pred.lat, plon], { radius: 5, color: colour, fillOpacity: 0.3, weight: 2 })
-          .bindTooltip(`Predicted datum ${formatLatLon(pred.lat, pred.lon)} at ${utc(pred.at)}`)
+          .bindTooltip(h("span", {}, `Predicted datum ${formatLatLon(pred.lat, pred.lon)} at ${utc(pred.at)}`))
           .addTo(caseLayer);
       }
       L.circleMarker([c.lat, lon], { radius: sel ? 9 : 7, color: "#fff", weight: 2, fillColor: colour, fillOpacity: 1 })
-        .bindTooltip(`${c.reference ?? c.title ?? `Case ${c.id}`} · ${c.status}`)
+        .bindTooltip(h("span", {}, `${c.reference ?? c.title ?? `Case ${c.id}`} · ${c.status}`))
         .on("click", () => select(String(c.id)))
         .addTo(caseLayer);
       if (sel) {

@@ -1,6 +1,8 @@
 // The selected case: details, candidates, alerts, live answers, timeline, SITREP/SURPIC; and the new-case form.
-import { api, type Alert, type Candidate, type Case, type CaseCreate, type CaseEvent, type ExcludedVessel, type RccEvent } from "../api";
+import { api, type Alert, type Candidate, type Case, type CaseEvent, type ExcludedVessel, type RccEvent } from "../api";
 import { formatLatLon } from "../geo";
+import { answerText, minutesUntil } from "./answers";
+import { newCaseForm } from "./newCase";
 import { age, copyText, errorText, h, mount, notify, utc } from "../ui";
 
 interface Hooks {
@@ -17,44 +19,6 @@ interface AnswerState {
   reason: string | null;
   at: string | null;
   detail: string;
-}
-
-const REASONS: Record<string, string> = {
-  too_far: "too far",
-  not_capable: "not capable",
-  own_safety: "own safety",
-  other: "other",
-};
-
-/** Minutes from now until an ISO time (negative when past), or null. */
-function minutesUntil(iso: unknown): number | null {
-  if (typeof iso !== "string") return null;
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? null : Math.round((t - Date.now()) / 60000);
-}
-
-/** Human text for an answer (accept/decline/...) and its fields as the back end stores them. */
-export function answerText(kind: string, d: Record<string, unknown>): string {
-  const k = kind.toLowerCase().replace(/^(answer|ship)[._]?/, "");
-  if (k === "accept" || k === "accepted") {
-    const m = minutesUntil(d.eta);
-    const eta = typeof d.eta === "string" ? ` ETA ${utc(d.eta)}${m != null && m >= 0 ? ` (in ${m} min)` : ""}` : d.eta_min != null ? ` ETA ${d.eta_min} min` : "";
-    return `accepted,${eta}`;
-  }
-  if (k === "decline" || k === "declined") {
-    const r = String(d.reason ?? "");
-    const note = d.note ?? d.reason_text;
-    return `declined${r ? `: ${REASONS[r] ?? r}` : ""}${note ? ` (${note})` : ""}`;
-  }
-  if (k === "on_scene") return "on scene";
-  if (k === "rescued") {
-    const counts = (d.counts ?? {}) as Record<string, unknown>;
-    const parts = Object.entries(counts).filter(([, n]) => Number(n) > 0).map(([c, n]) => `${n} ${c.replace(/_/g, " ")}`);
-    return `rescued${parts.length ? `: ${parts.join(", ")}` : ""}`;
-  }
-  if (k === "request_pos") return `requests a place of safety${d.note ? ` (${d.note})` : ""}`;
-  if (k === "message") return `message: ${String(d.text ?? d.message ?? "")}`;
-  return k.replace(/_/g, " ");
 }
 
 export class CasePanel {
@@ -211,9 +175,25 @@ export class CasePanel {
 
   private renderHeader(c: Case): void {
     const p = c.predicted;
+    const statuses = ["open", "alerting", "assisting", "rescued", "disembarked", "closed", "cancelled", "false_alarm"];
+    const sel = h("select", { id: "case-status", "aria-label": "case status" }, statuses.map((st) => h("option", { value: st, selected: st === c.status }, st.replace("_", " "))));
+    const setStatus = h("button", { class: "small ghost", id: "set-status", onclick: async () => {
+      if (sel.value === c.status) return;
+      try {
+        const updated = await api.changeStatus(c.id, sel.value);
+        notify(`Case ${updated.reference ?? updated.id} is now ${updated.status}.`, "ok");
+        this.hooks.onCaseUpdated(updated);
+        this.renderHeader(updated);
+      } catch (e) {
+        notify(`Status not changed: ${errorText(e)}`, "error");
+        sel.value = c.status;
+      }
+    } }, "Set status");
     mount(
       this.headerEl,
       h("h2", {}, c.reference ?? c.title ?? `Case ${c.id}`, " ", h("span", { class: `badge status-${c.status}` }, c.status)),
+      h("div", { class: "row" }, sel, setStatus),
+      c.outside_all_regions ? h("div", { class: "banner warn" }, "The datum lies in no loaded SAR region: no responsible RCC could be derived. Coordinate until one accepts (MSC.167(78) 6.7).") : null,
       c.escalation?.message ? h("div", { class: "banner warn" }, c.escalation.message) : null,
       h(
         "dl",
@@ -221,7 +201,9 @@ export class CasePanel {
         h("dt", {}, "Datum"),
         h("dd", {}, `${formatLatLon(c.lat, c.lon)} ± ${c.datum_uncertainty_nm ?? "?"} nm`),
         h("dt", {}, "Persons"),
-        h("dd", {}, `${c.persons_on_board ?? "unknown"} on ${c.boat_type ?? "unknown boat"}`),
+        h("dd", {}, `${c.persons_on_board ?? "unknown"} on ${c.boat_type ?? "unknown boat"}${c.people_in_water ? `, ${c.people_in_water} in water` : ""}${c.medical_emergencies ? `, ${c.medical_emergencies} medical` : ""}`),
+        h("dt", {}, "RCC"),
+        h("dd", {}, `${c.responsible_rcc ?? "responsible RCC unknown"}${c.first_rcc ? ` (first informed: ${c.first_rcc})` : ""}`),
         p ? h("dt", {}, "Drift") : null,
         p ? h("dd", {}, `${formatLatLon(p.lat, p.lon)} at ${utc(p.at)}`) : null,
       ),
@@ -384,45 +366,10 @@ export class CasePanel {
     }
   }
 
-  /** Form for a new distress case; the datum can be typed or picked on the map. */
+  /** Form for a new distress case (see newCase.ts). */
   newCaseForm(lat: number, lon: number): void {
-    const f = (name: string, value: string | number, attrs: Record<string, string | number> = {}) =>
-      h("input", { name, id: `nc-${name}`, value, ...attrs });
-    const latI = f("lat", lat.toFixed(4), { type: "number", step: "any", min: -90, max: 90, required: "" });
-    const lonI = f("lon", lon.toFixed(4), { type: "number", step: "any", min: -180, max: 180, required: "" });
-    const unc = f("uncertainty", 5, { type: "number", step: "any", min: 0 });
-    const pob = f("pob", "", { type: "number", min: 0 });
-    const title = f("title", "");
-    const boat = h("select", { name: "boat_type", id: "nc-boat_type" }, ["rubber", "wooden", "fishing", "sailing", "other"].map((b) => h("option", { value: b }, b)));
-    const form = h(
-      "form",
-      { class: "card new-case", id: "new-case-form" },
-      h("h2", {}, "New distress case"),
-      h("div", { class: "grid2" }, h("label", {}, "Latitude", latI), h("label", {}, "Longitude", lonI)),
-      h("button", { type: "button", class: "ghost small", onclick: () => this.hooks.onPickDatum((la, lo) => ((latI.value = la.toFixed(4)), (lonI.value = lo.toFixed(4)))) }, "Pick on map"),
-      h("div", { class: "grid2" }, h("label", {}, "Uncertainty (nm)", unc), h("label", {}, "Persons on board", pob)),
-      h("div", { class: "grid2" }, h("label", {}, "Boat type", boat), h("label", {}, "Description", title)),
-      h("div", { class: "row" }, h("button", { type: "submit" }, "Open case"), h("button", { type: "button", class: "ghost", onclick: () => this.clear() }, "Cancel")),
-    );
-    form.addEventListener("submit", async (ev) => {
-      ev.preventDefault();
-      try {
-        const c = await api.createCase({
-          lat: Number(latI.value),
-          lon: Number(lonI.value),
-          datum_uncertainty_nm: unc.value ? Number(unc.value) : undefined,
-          persons_on_board: pob.value ? Number(pob.value) : undefined,
-          boat_type: boat.value as CaseCreate["boat_type"],
-          description: title.value || undefined,
-        });
-        notify(`Case ${c.reference ?? c.id} opened.`, "ok");
-        this.hooks.onCaseCreated(c);
-      } catch (e) {
-        notify(`Case not created: ${errorText(e)}`, "error");
-      }
-    });
     this.current = null;
-    mount(this.el, form);
+    newCaseForm(this.el, lat, lon, this.hooks, () => this.clear());
   }
 }
 

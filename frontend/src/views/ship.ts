@@ -261,8 +261,10 @@ export function shipView(body: HTMLElement, s: Session): View {
     let token = localStorage.getItem(tokenKey);
     if (!token) {
       try {
-        token = (await api.createApiToken(`bridge dashboard ${mmsi || ""}`.trim(), 30)).token;
+        const created = await api.createApiToken(`bridge dashboard ${mmsi || ""}`.trim(), 30);
+        token = created.token;
         localStorage.setItem(tokenKey, token);
+        localStorage.setItem(`${tokenKey}.id`, String(created.id));
       } catch (e) {
         status.textContent = `no channel token (${errorText(e)}): using HTTPS polling`;
         return;
