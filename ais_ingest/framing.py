@@ -137,6 +137,19 @@ class Framer:
         stats = self.stats
         c0 = line[0]
         ts: float | None = None
+        if c0 in _DIGITS:
+            # a leading Unix time, possibly followed by a tag block
+            sp = line.find(b" ")
+            if sp < 0:
+                sp = line.find(b"\t")
+            rest = line[sp + 1 :].lstrip() if sp > 0 else b""
+            if not rest:
+                stats.received += 1
+                stats.reject("malformed", line)
+                return
+            ts = parse_epoch(line[:sp])
+            line = rest
+            c0 = line[0]
         if c0 == 33:  # '!'
             sentence = line
         elif c0 == 92:  # '\\' tag block(s)
@@ -152,23 +165,13 @@ class Framer:
                 if not ok:
                     stats.bad_tag_blocks += 1
                 elif tag_ts is not None:
-                    ts = tag_ts
+                    ts = tag_ts  # the receiver's own clock beats a logger's line prefix
                 sentence = sentence[end + 1 :]
             if not sentence:
                 stats.meta_lines += 1
                 if ts is not None:
                     self._pending_ts = ts
                 return
-        elif c0 in _DIGITS:
-            sp = line.find(b" ")
-            if sp < 0:
-                sp = line.find(b"\t")
-            if sp < 0:
-                stats.received += 1
-                stats.reject("malformed", line)
-                return
-            ts = parse_epoch(line[:sp])
-            sentence = line[sp + 1 :].lstrip()
         elif c0 == 36:  # '$'
             if line[3:7] == b"GHP," or line[1:6] == b"PGHP,":
                 stats.meta_lines += 1

@@ -144,3 +144,10 @@ def test_timeout_evicts_stale_groups() -> None:
 def test_parse_epoch_rejects_implausible() -> None:
     assert parse_epoch(b"12") is None and parse_epoch(b"nan") is None
     assert parse_epoch(b"abc") is None and parse_epoch(b"1e300") is None
+
+
+def test_leading_timestamp_then_tag_block_prefers_tag_time() -> None:
+    tag = "c:1418169601"
+    line = f"1452468552.938 \\{tag}*{nmea_checksum(tag.encode()):02X}\\{LINE}"
+    out, _ = run([line, "1452468552.938"])
+    assert [m[2] for m in out] == [1418169601.0]
