@@ -78,8 +78,10 @@ async def run_bench(corpus: Path, database_url: str, repeat: int = 1) -> dict[st
     pyais_rate = (n1 + n2) / (pyais_s1 + pyais_s2)
     pyais_cpu_rate = (n1 + n2) / (pyais_cpu1 + pyais_cpu2)
     return {
-        "sentences": st.received,
+        # AIS sentences seen (other NMEA such as $GPRMC and garbage lines are not sentences)
+        "sentences": st.received - st.rejected["not_ais"] - st.rejected["malformed"],
         "input_lines": lines,
+        "received_lines": st.received,
         "messages": st.messages,
         "persisted": st.messages_persisted,
         "persisted_lines": st.persisted,
