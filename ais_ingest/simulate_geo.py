@@ -5,9 +5,13 @@ Coordinates are WGS84 degrees (lat, lon); distances nautical miles; courses degr
 
 from __future__ import annotations
 
+import importlib.metadata
 import math
+import os
 import random
+import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 EARTH_NM_PER_DEG = 60.0
@@ -63,13 +67,27 @@ def _globe() -> Any:
 
 
 class LandMask:
-    """global-land-mask sampled once over a region: O(1) pure-Python lookups of globe.is_land."""
+    """global-land-mask sampled once over a region: O(1) pure-Python lookups of globe.is_land.
+
+    The sampled cells are cached on disk (XDG cache directory), so later runs need not load the
+    whole 1 GB global mask; the cache key includes the region and the package version.
+    """
 
     def __init__(self, region: Region, margin_deg: float = 0.5) -> None:
         self._i0 = max(0, int((90.0 - min(90.0, region.lat2 + margin_deg)) / CELL_DEG))
         self._i1 = min(21599, int((90.0 - max(-90.0, region.lat1 - margin_deg)) / CELL_DEG))
         self._j0 = max(0, int((max(-180.0, region.lon1 - margin_deg) + 180.0) / CELL_DEG))
         self._j1 = min(43199, int((min(180.0, region.lon2 + margin_deg) + 180.0) / CELL_DEG))
+        self._w = self._j1 - self._j0 + 1
+        size = (self._i1 - self._i0 + 1) * self._w
+        cache = _cache_path(self._i0, self._i1, self._j0, self._j1)
+        land = _read_cache(cache, size)
+        if land is None:
+            land = self._sample()
+            _write_cache(cache, land)
+        self._land = land
+
+    def _sample(self) -> bytes:
         import numpy as np
 
         rows = np.arange(self._i0, self._i1 + 1)
@@ -77,9 +95,7 @@ class LandMask:
         lat_c = 90.0 - (rows + 0.5) * CELL_DEG
         lon_c = -180.0 + (cols + 0.5) * CELL_DEG
         grid_lat, grid_lon = np.meshgrid(lat_c, lon_c, indexing="ij")
-        land = np.asarray(_globe().is_land(grid_lat, grid_lon), dtype=np.uint8)
-        self._w = len(cols)
-        self._land = land.tobytes()
+        return bytes(np.asarray(_globe().is_land(grid_lat, grid_lon), dtype=np.uint8).tobytes())
 
     def is_land(self, lat: float, lon: float) -> bool:
         """True if the point is land per global-land-mask (outside the sampled box: globe)."""
@@ -118,6 +134,37 @@ class LandMask:
             if self.is_land(la, lo):
                 return False
         return True
+
+
+def _cache_path(i0: int, i1: int, j0: int, j1: int) -> Path | None:
+    try:
+        version = importlib.metadata.version("global-land-mask")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sar-coord"
+    return base / f"landmask-{version}-{i0}-{i1}-{j0}-{j1}.zz"
+
+
+def _read_cache(path: Path | None, size: int) -> bytes | None:
+    if path is None:
+        return None
+    try:
+        data = zlib.decompress(path.read_bytes())
+    except (OSError, zlib.error):
+        return None
+    return data if len(data) == size else None
+
+
+def _write_cache(path: Path | None, land: bytes) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(zlib.compress(land, 6))
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only home: sample again next time
 
 
 def distance_nm(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

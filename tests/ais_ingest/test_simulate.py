@@ -516,3 +516,25 @@ async def test_simulator_feeds_a_live_udp_ingest(
         ingest.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await ingest
+
+
+def test_land_mask_cache_agrees_with_global_land_mask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ais_ingest.simulate_geo import LandMask
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    region = Region.parse("14.0,35.7,14.7,36.2")  # Malta and Gozo
+    fresh = LandMask(region)
+    cached_files = list((tmp_path / "sar-coord").glob("landmask-*.zz"))
+    assert len(cached_files) == 1
+    cached = LandMask(region)  # read back from the cache
+    rng = np.random.default_rng(5)
+    lat = rng.uniform(35.7, 36.2, 5000)
+    lon = rng.uniform(14.0, 14.7, 5000)
+    truth = globe.is_land(lat, lon)
+    assert truth.any() and not truth.all()
+    for mask in (fresh, cached):
+        assert [mask.is_land(a, b) for a, b in zip(lat, lon, strict=True)] == list(truth)
+    cached_files[0].write_bytes(b"garbage")  # a corrupt cache is ignored and rewritten
+    assert LandMask(region).is_land(36.04, 14.25)  # Gozo
