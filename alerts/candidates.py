@@ -16,9 +16,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alerts import water
-from alerts.drift import estimate_drift
 from alerts.match_config import get_match_settings
 from alerts.matching import CaseTarget, MatchParams, MatchResult, VesselState, rank_candidates
+from sar_coord.cases import service as case_service
+from sar_coord.cases.drift import estimate_drift
 from sar_coord.cases.exceptions import CaseNotFound
 from sar_coord.cases.models import DistressCase
 from sar_coord.core.config import get_settings
@@ -158,13 +159,7 @@ def _qualifies(v: VesselState, target: CaseTarget, now: datetime, stale_after_s:
 
 def target_of(case: DistressCase, lon: float, lat: float) -> CaseTarget:
     """The matching target of a case (datum, drift or leeway, people's needs)."""
-    drift = estimate_drift(
-        drift_speed_kn=case.drift_speed_kn,
-        drift_toward_deg=case.drift_toward_deg,
-        wind_speed_kn=case.wind_speed_kn,
-        wind_from_deg=case.wind_from_deg,
-        boat_type=case.boat_type,
-    )
+    drift = case_service.case_drift(case)
     return CaseTarget(
         lon=lon,
         lat=lat,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from alerts.drift import Drift
+from sar_coord.cases.drift import Drift
 
 
 @dataclass(frozen=True, slots=True)

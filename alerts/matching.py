@@ -24,7 +24,6 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
-from alerts.drift import KNOT_MS, drifted_position, intercept_time_s
 from alerts.match_types import (
     Candidate,
     CaseTarget,
@@ -33,6 +32,7 @@ from alerts.match_types import (
     MatchResult,
     VesselState,
 )
+from sar_coord.cases.drift import KNOT_MS, drifted_position, intercept_time_s
 from sar_coord.core.geo import (
     METRES_PER_NM,
     destination,

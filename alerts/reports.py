@@ -11,8 +11,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from alerts.candidates import CandidateSearch
-from alerts.drift import drifted_position
 from alerts.matching import Candidate, Excluded
+from sar_coord.cases.drift import drifted_position
 from sar_coord.cases.models import DistressCase
 
 

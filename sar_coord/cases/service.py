@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sar_coord.cases import regions, repository
+from sar_coord.cases.drift import Drift, estimate_drift
+from sar_coord.cases.drift import predicted_datum as drift_predicted
 from sar_coord.cases.exceptions import BadTransition, CaseNotFound
 from sar_coord.cases.models import CaseEvent, DistressCase
 from sar_coord.cases.schemas import (
@@ -26,7 +28,6 @@ from sar_coord.cases.schemas import (
     StatusChange,
 )
 from sar_coord.core import events
-from sar_coord.core.geo import destination
 from sar_coord.core.time import utcnow
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -57,8 +58,6 @@ FACT_FIELDS = (
     "wind_from_deg",
     "description",
 )
-KNOT_MS = 1852.0 / 3600.0
-LEEWAY_FACTOR = {"rubber": 0.04, "wooden": 0.03, "fishing": 0.03, "sailing": 0.04}
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,27 +254,28 @@ async def record_rcc(
     return case
 
 
+def case_drift(case: DistressCase) -> Drift:
+    """The case's drift: reported, else leeway from the wind, else none."""
+    return estimate_drift(
+        drift_speed_kn=case.drift_speed_kn,
+        drift_toward_deg=case.drift_toward_deg,
+        wind_speed_kn=case.wind_speed_kn,
+        wind_from_deg=case.wind_from_deg,
+        boat_type=case.boat_type,
+    )
+
+
 def predicted_datum(case: DistressCase, lon: float, lat: float, at: datetime) -> PredictedDatum:
-    """The datum drifted to `at`: reported drift, else leeway from the wind, else none."""
-    if case.drift_speed_kn is not None and case.drift_toward_deg is not None:
-        speed, toward, source = case.drift_speed_kn, case.drift_toward_deg, "reported"
-    elif case.wind_speed_kn is not None and case.wind_from_deg is not None:
-        factor = LEEWAY_FACTOR.get(case.boat_type or "", 0.035)
-        speed = factor * case.wind_speed_kn
-        toward, source = (case.wind_from_deg + 180.0) % 360.0, "leeway"
-    else:
-        speed, toward, source = 0.0, 0.0, "none"
-    elapsed_s = max(0.0, (at - case.datum_at).total_seconds())
-    p_lon, p_lat = lon, lat
-    if speed > 0 and elapsed_s > 0:
-        p_lon, p_lat = destination(lon, lat, toward, speed * KNOT_MS * elapsed_s)
+    """The datum drifted to `at` (UTC): reported drift, else leeway from the wind, else none."""
+    drift = case_drift(case)
+    p_lon, p_lat = drift_predicted(lon, lat, case.datum_at, drift, at)
     return PredictedDatum(
         lat=p_lat,
         lon=p_lon,
         at=at,
-        drift_speed_kn=speed,
-        drift_toward_deg=toward,
-        drift_source=source,
+        drift_speed_kn=drift.speed_kn,
+        drift_toward_deg=drift.toward_deg,
+        drift_source=drift.source,
     )
 
 

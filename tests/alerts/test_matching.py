@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from alerts import water
-from alerts.drift import Drift, estimate_drift, intercept_time_s, predicted_datum
 from alerts.matching import (
     CaseTarget,
     MatchParams,
@@ -17,6 +16,7 @@ from alerts.matching import (
     position_uncertainty_nm,
     rank_candidates,
 )
+from sar_coord.cases.drift import Drift, estimate_drift, intercept_time_s, predicted_datum
 from sar_coord.core.geo import destination, haversine_m
 
 NOW = datetime(2026, 11, 28, 11, 0, tzinfo=UTC)

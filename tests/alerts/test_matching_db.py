@@ -20,9 +20,9 @@ from alerts.candidates import (
     search_case,
     search_target,
 )
-from alerts.drift import Drift
 from alerts.matching import CaseTarget
 from sar_coord.cases import service as case_service
+from sar_coord.cases.drift import Drift
 from sar_coord.cases.schemas import CaseCreate
 from sar_coord.core.db import ewkb_point
 from sar_coord.core.geo import destination, haversine_m

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alerts import water
-from alerts.drift import Drift
 from alerts.matching import CaseTarget, MatchParams, VesselState, rank_candidates
+from sar_coord.cases.drift import Drift
 
 NOW = datetime(2026, 11, 28, 11, 0, tzinfo=UTC)
 PARAMS = MatchParams()
