@@ -24,15 +24,39 @@ err = Console(stderr=True)
 
 @contextlib.contextmanager
 def _database(database_url: str | None) -> Iterator[str]:
-    """The given URL, SAR_DATABASE_URL, or the embedded cluster (started and migrated)."""
-    if database_url:
-        yield database_url
-        return
+    """The given URL, SAR_DATABASE_URL (migrated by `up` / `db upgrade`), or the embedded
+    cluster (started and migrated here); refuses a database without the ingest tables."""
     from sar_coord.core.config import get_settings
     from sar_coord.runtime import database
 
-    with database(get_settings()) as url:
+    if database_url:
+        _require_schema(database_url)
+        yield database_url
+        return
+    settings = get_settings()
+    with database(settings, migrate_schema=not settings.database_url) as url:
+        _require_schema(url)
         yield url
+
+
+def _require_schema(url: str) -> None:
+    import asyncpg
+
+    from sar_coord.core.db import asyncpg_dsn
+
+    async def check() -> bool:
+        conn = await asyncpg.connect(**asyncpg_dsn(url), timeout=10)
+        try:
+            return bool(await conn.fetchval("SELECT to_regclass('vessel_position') IS NOT NULL"))
+        finally:
+            await conn.close()
+
+    try:
+        ok = asyncio.run(check())
+    except (OSError, asyncpg.PostgresError) as exc:
+        raise typer.BadParameter(f"cannot reach the database: {exc}") from exc
+    if not ok:
+        raise typer.BadParameter("the database has no vessel tables: run `sar-coord db upgrade`")
 
 
 def _print_stats(stats: IngestStats) -> None:
