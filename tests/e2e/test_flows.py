@@ -176,3 +176,36 @@ async def test_area_broadcast_without_acceptance_raises_an_escalation_banner(
     assert "No vessel has accepted" in await banner.first.inner_text()
     await rcc.screenshot(path=str(artifacts / "rcc-escalation.png"))
     await rcc.context.close()
+
+
+async def test_ship_gets_alerts_over_https_when_the_channel_is_unreachable(
+    browser: Any, live_server: LiveServer, world: World
+) -> None:
+    """With /ws/ship unreachable, the bridge view polls deliveries and still rings the alarm."""
+    async with httpx.AsyncClient(base_url=live_server.url) as client:
+        r = await client.post(
+            "/api/v1/auth/login", json={"username": world.rcc, "password": PASSWORD}
+        )
+        headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        case = (
+            await client.post("/api/v1/cases", json={"lat": 35.0, "lon": 12.7}, headers=headers)
+        ).json()
+        r = await client.post(
+            "/api/v1/alerts",
+            headers=headers,
+            json={
+                "case_id": case["id"],
+                "kind": "targeted",
+                "mmsis": [world.master_mmsi],
+                "message": "HTTPS fallback check",
+            },
+        )
+        assert r.status_code == 201, r.text
+    ship = await login(
+        browser, live_server, world.master, **{"sar.shipWsUrl": "ws://127.0.0.1:9/x"}
+    )
+    await ship.wait_for_selector("#alarm:not(.hidden)", timeout=30_000)
+    assert "HTTPS fallback check" in await ship.locator("#alarm").inner_text() or (
+        await ship.locator("#alert-list li[data-alert-id]").count() >= 1
+    )
+    await ship.context.close()
