@@ -7,6 +7,8 @@ vessels qualify (fresh, positioned, not beacons), never beyond `max_radius_nm`.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -212,7 +214,12 @@ async def _widen_and_rank(
         if len(qualifying) >= sp.k:
             break
     distance_fn = water.water_distance_m if sp.over_water else haversine_m
-    result = rank_candidates(fleet, target, at, params=mp, distance_fn=distance_fn, limit=sp.k)
+    # Routing round an island can take tens of ms of CPU: keep the event loop responsive.
+    result = await asyncio.to_thread(
+        functools.partial(
+            rank_candidates, fleet, target, at, params=mp, distance_fn=distance_fn, limit=sp.k
+        )
+    )
     return CandidateSearch(case_id, at, target, tried[-1], tuple(tried), result)
 
 
