@@ -27,3 +27,9 @@ class RegionNotFound(NotFound):
     """No SAR region for that RCC."""
 
     code = "sar_region_not_found"
+
+
+class ActiveCaseExists(Conflict):
+    """The MMSI already has an active case (detail carries its id and reference)."""
+
+    code = "active_case_exists"

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sar_coord.cases import regions, repository
 from sar_coord.cases.drift import Drift, estimate_drift
 from sar_coord.cases.drift import predicted_datum as drift_predicted
-from sar_coord.cases.exceptions import BadTransition, CaseNotFound
+from sar_coord.cases.exceptions import ActiveCaseExists, BadTransition, CaseNotFound
 from sar_coord.cases.models import CaseEvent, DistressCase
 from sar_coord.cases.schemas import (
     CaseCreate,
@@ -161,11 +162,23 @@ async def insert_case(
 
 
 async def create_case(session: AsyncSession, *, body: CaseCreate, actor: Actor) -> DistressCase:
-    """Open a case entered by an RCC (source rcc) or from a DSC distress alert (source dsc)."""
+    """Open a case entered by an RCC (source rcc) or from a DSC distress alert (source dsc).
+
+    A sender MMSI with an active case already is refused (409) with that case's id, so a
+    repeated DSC alert does not open a second case.
+    """
     fields = body.model_dump(exclude={"lat", "lon", "source"})
-    return await insert_case(
-        session, source=body.source, lon=body.lon, lat=body.lat, fields=fields, actor=actor
-    )
+    if body.source_mmsi is not None:
+        existing = await repository.active_case_for_mmsi(session, body.source_mmsi)
+        if existing is not None:
+            raise ActiveCaseExists({"case_id": existing.id, "reference": existing.reference})
+    try:
+        async with session.begin_nested():
+            return await insert_case(
+                session, source=body.source, lon=body.lon, lat=body.lat, fields=fields, actor=actor
+            )
+    except IntegrityError as exc:  # a concurrent entry for the same MMSI won the race
+        raise ActiveCaseExists({"source_mmsi": body.source_mmsi}) from exc
 
 
 async def report_from_partner(

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sar_coord.cases import beacons, regions, repository, service
-from sar_coord.cases.exceptions import BadTransition, InvalidRegion
+from sar_coord.cases.exceptions import ActiveCaseExists, BadTransition, InvalidRegion
 from sar_coord.cases.schemas import (
     CaseCreate,
     CaseUpdate,
@@ -315,3 +315,16 @@ async def test_sweep_opens_cases_for_recent_beacons_only(session: AsyncSession) 
     assert await repository.active_case_for_mmsi(session, 970_111_111) is not None
     assert await repository.active_case_for_mmsi(session, 972_333_333) is None
     assert beacons.beacon_source(247_000_001) is None
+
+
+async def test_a_repeated_dsc_alert_does_not_open_a_second_case(session: AsyncSession) -> None:
+    body = CaseCreate(source="dsc", source_mmsi=247_123_456, lat=35.0, lon=13.0)
+    first = await service.create_case(session, body=body, actor=RCC)
+    with pytest.raises(ActiveCaseExists) as err:
+        await service.create_case(session, body=body, actor=RCC)
+    assert err.value.detail["case_id"] == first.id
+    await service.change_status(
+        session, case_id=first.id, body=StatusChange(status="cancelled"), actor=RCC
+    )
+    second = await service.create_case(session, body=body, actor=RCC)
+    assert second.id != first.id and second.source == "dsc"
