@@ -209,3 +209,32 @@ async def test_ship_gets_alerts_over_https_when_the_channel_is_unreachable(
         await ship.locator("#alert-list li[data-alert-id]").count() >= 1
     )
     await ship.context.close()
+
+
+async def test_rcc_view_stays_responsive_with_twenty_thousand_vessels(
+    browser: Any, live_server: LiveServer, world: World, artifacts: Path
+) -> None:
+    """The RCC map with 20,000 extra (synthetic, client-side) ships: one canvas, quick redraws."""
+    rcc = await login(browser, live_server, world.rcc)
+    await rcc.wait_for_selector("#ws-status.open", timeout=15_000)
+    await rcc.goto(f"{live_server.url}/#/rcc?demo_vessels=20000")
+    await rcc.wait_for_function(
+        "() => (window.__sarVesselLayer?.count ?? 0) >= 20000", timeout=20_000
+    )
+    stats = await rcc.evaluate(
+        """async () => {
+            const layer = window.__sarVesselLayer;
+            const t = [];
+            for (let i = 0; i < 5; i++) { layer.draw(); t.push(layer.lastDrawMs); }
+            t.sort((a, b) => a - b);
+            const t0 = performance.now();
+            document.querySelector('#rcc-map').dispatchEvent(
+                new MouseEvent('click', {clientX: 300, clientY: 300, bubbles: true}));
+            return {draw_p50_ms: t[2], pick_ms: performance.now() - t0,
+                    canvases: document.querySelectorAll('.vessel-canvas').length};
+        }"""
+    )
+    await rcc.screenshot(path=str(artifacts / "rcc-20000-vessels.png"))
+    assert stats["canvases"] == 1
+    assert stats["draw_p50_ms"] < 150, stats
+    await rcc.context.close()

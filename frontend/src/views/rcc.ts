@@ -35,6 +35,7 @@ export function rccView(body: HTMLElement, s: Session): View {
 
   const { map } = createMap(mapEl, { center: [35.5, 14.5], zoom: 6, dark: document.documentElement.dataset.theme === "dark" });
   const vessels = new VesselLayer((v, at) => vesselPopup(v, at)).addTo(map);
+  window.__sarVesselLayer = vessels;
   const caseLayer = L.layerGroup().addTo(map);
   const cases = new Map<string, Case>();
   let selectedId: string | null = null;
