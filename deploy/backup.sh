@@ -2,7 +2,11 @@
 # Back up sar-coord: a pg_dump (custom format) of the database AND a copy of the transparency-log
 # signing key, each with checksums and a manifest that deploy/restore.sh verifies.
 #
-#   deploy/backup.sh [--env-file FILE] [--out DIR] [--key-out DIR] [--keep N]
+#   deploy/backup.sh [--env-file FILE] [--out DIR] [--key-out DIR] [--no-key] [--keep N]
+#
+#   --no-key   do not copy the signing key (scheduled runs: the key does not change, so back it
+#              up once, and again after a rotation); the manifest still records its SHA-256 and
+#              public key, which deploy/restore.sh checks the key you bring against.
 #
 # Settings (environment or --env-file, e.g. /etc/sar-coord/sar-coord.env):
 #   SAR_DATABASE_URL          database to dump (unset: the running embedded cluster of SAR_HOME)
@@ -30,14 +34,15 @@ PY="${SAR_PYTHON:-$ROOT/.venv/bin/python}"
 say() { printf '%s\n' "$*" >&2; }
 die() { printf 'backup: error: %s\n' "$*" >&2; exit 1; }
 
-ENV_FILE="" OUT="" KEY_OUT="" KEEP=""
+ENV_FILE="" OUT="" KEY_OUT="" KEEP="" COPY_KEY=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --env-file) ENV_FILE="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --key-out) KEY_OUT="$2"; shift 2 ;;
     --keep) KEEP="$2"; shift 2 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    --no-key) COPY_KEY=0; shift ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
 done
@@ -114,14 +119,16 @@ json.dump({
     "transparency_log": {"entries": $LOG_ENTRIES, "max_leaf_index": $LOG_MAX_LEAF,
                          "latest_checkpoint_size": $CHECKPOINT_SIZE},
     "signing_key": {"sha256": "$KEY_SHA" or None, "verifier_key": "$VERIFIER_KEY" or None,
-                    "stored_separately_in": "$KEY_OUT/sar-coord-key-$STAMP" if "$KEY_SHA" else None},
+                    "stored_separately_in": "$KEY_OUT/sar-coord-key-$STAMP" if "$KEY_SHA" and $COPY_KEY else None},
 }, open(sys.argv[1], "w"), indent=2)
 EOF
 (cd "$TMP" && sha256sum sar.dump sar.toc manifest.json >SHA256SUMS)
 mv "$TMP" "$DEST"
 trap - EXIT
 
-if [ -n "$KEY_SHA" ]; then
+if [ -n "$KEY_SHA" ] && [ "$COPY_KEY" -eq 0 ]; then
+  say "signing key not copied (--no-key); its SHA-256 and public key are in the manifest"
+elif [ -n "$KEY_SHA" ]; then
   KDEST="$KEY_OUT/sar-coord-key-$STAMP"
   mkdir -p -m 700 "$KEY_OUT"
   mkdir -m 700 "$KDEST"
