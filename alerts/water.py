@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from global_land_mask import globe
 
 from sar_coord.core.geo import EARTH_RADIUS_M, haversine_m
+from sar_coord.core.landmask import land_mask
 
 MASK_CELL_DEG = 1.0 / 120.0
 SAMPLE_SPACING_M = 500.0
@@ -39,11 +39,13 @@ GRID_MAX_LEG_M = 250_000.0
 GRID_MAX_CELLS = 60_000
 GRID_MARGIN_M = 25_000.0
 
-_MASK_OCEAN: np.ndarray[Any, np.dtype[np.bool_]] = globe._mask
-_LAT0 = float(globe._lat[0])
-_DLAT = float(globe._lat[1] - globe._lat[0])
-_LON0 = float(globe._lon[0])
-_DLON = float(globe._lon[1] - globe._lon[0])
+# The GLOBE mask, memory-mapped (shared by every process; see sar_coord.core.landmask).
+_MASK = land_mask()
+_MASK_OCEAN: np.ndarray[Any, np.dtype[np.bool_]] = _MASK.ocean
+_LAT0 = _MASK.lat0
+_DLAT = _MASK.dlat
+_LON0 = _MASK.lon0
+_DLON = _MASK.dlon
 _NLAT, _NLON = _MASK_OCEAN.shape
 
 Method = Literal["direct", "grid", "searoute"]

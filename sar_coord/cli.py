@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
@@ -61,6 +63,68 @@ def version() -> None:
     typer.echo(__version__)
 
 
+DEMO_VESSELS = 40
+DEMO_SEED = 1
+
+
+def _self() -> list[str]:
+    return [sys.executable, "-m", "sar_coord.cli"]
+
+
+def _start_demo(url: str, home: Path) -> list[subprocess.Popen[bytes]]:
+    """Demo users and fleet registry, then simulator | ingest and the scenario director."""
+    from ais_ingest.simulate_scenario import SimConfig, Simulation
+    from sar_coord.demo import DemoVessel, seed_demo
+
+    sim = Simulation(SimConfig(vessels=DEMO_VESSELS, seed=DEMO_SEED))
+    fleet = [DemoVessel(v.mmsi, v.name, v.kind) for v in sim.vessels]
+    users = asyncio.run(_with_session(url, lambda s: seed_demo(s, fleet=fleet, home=home)))
+    console.print(f"[bold]demo users[/] (passwords kept in {home / 'demo-users.json'}):")
+    for u in users:
+        ship = f"  master of {u.vessel_name} (MMSI {u.mmsi})" if u.mmsi else ""
+        console.print(f"  {u.username:<15} {u.password:<14} {u.role}{ship}")
+    scenario = home / "demo" / "scenario.jsonl"
+    scenario.parent.mkdir(parents=True, exist_ok=True)
+    scenario.write_text("")
+    simulator = subprocess.Popen(
+        [
+            *_self(), "simulate", "--vessels", str(DEMO_VESSELS), "--seed", str(DEMO_SEED),
+            "--out", "-", "--scenario-out", str(scenario),
+        ],
+        stdout=subprocess.PIPE,
+    )  # fmt: skip
+    ingest = subprocess.Popen([*_self(), "ingest", "--no-progress", "-"], stdin=simulator.stdout)
+    if simulator.stdout is not None:
+        simulator.stdout.close()  # the ingest process owns the pipe now
+    director = subprocess.Popen([*_self(), "demo-director", str(scenario)])
+    console.print(
+        "demo: simulated central-Mediterranean traffic; a hotline reports a rubber boat in "
+        "2 min, a fishing vessel loses its engine in 5 min, an AIS-SART activates in 10 min"
+    )
+    return [simulator, ingest, director]
+
+
+@app.command("demo-director", hidden=True)
+def demo_director(scenario: Annotated[Path, typer.Argument(help="Scenario JSON lines.")]) -> None:
+    """Open cases from the simulator's scenario events (demo mode)."""
+    from sar_coord.demo import run_director
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level)
+    if not settings.database_url:
+        raise typer.BadParameter("SAR_DATABASE_URL must be set (run through `sar-coord up`)")
+
+    async def main(url: str) -> None:
+        engine = make_engine(url, pool_size=2, max_overflow=0)
+        try:
+            await run_director(make_sessionmaker(engine), scenario)
+        finally:
+            await engine.dispose()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main(settings.database_url))
+
+
 @app.command()
 def up(
     host: Annotated[str | None, typer.Option(help="Listen address (SAR_HOST).")] = None,
@@ -72,6 +136,8 @@ def up(
 ) -> None:
     """Run everything: database (embedded unless SAR_DATABASE_URL), migrations, ingest, API."""
     import uvicorn
+
+    from sar_coord.auth.bootstrap import ensure_admin
 
     settings = get_settings()
     logging.basicConfig(
@@ -85,14 +151,21 @@ def up(
     with database(settings) as url:
         os.environ["SAR_DATABASE_URL"] = url  # the worker processes read it
         get_settings.cache_clear()
-        sources = [s.strip() for s in settings.ais_sources.split(",") if s.strip()]
-        if sources:
-            cmd = [sys.executable, "-m", "sar_coord.cli", "ingest", *sources]
-            children.append(subprocess.Popen(cmd))
-        console.print(
-            f"[bold green]sar-coord[/] dashboard: http://{host}:{port}/  API docs: http://{host}:{port}/docs"
-        )
         try:
+            admin, pw_file = asyncio.run(
+                _with_session(url, lambda s: ensure_admin(s, home=settings.home))
+            )
+            if pw_file is not None:
+                console.print(f"administrator: [bold]{admin}[/], password in {pw_file}")
+            sources = [s.strip() for s in settings.ais_sources.split(",") if s.strip()]
+            if sources:
+                children.append(subprocess.Popen([*_self(), "ingest", "--no-progress", *sources]))
+            elif settings.demo and not no_demo:
+                children += _start_demo(url, settings.home)
+            console.print(
+                f"[bold green]sar-coord[/] dashboard: http://{host}:{port}/  "
+                f"API docs: http://{host}:{port}/docs"
+            )
             uvicorn.run(
                 "sar_coord.main:create_app",
                 factory=True,
