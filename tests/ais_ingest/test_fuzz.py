@@ -108,6 +108,7 @@ def test_fuzz_mutated_reordered_interleaved(lines: list[bytes], rnd: object, gro
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(4 * 3600)  # ~40 min on an idle 2-core machine; the default 300 s is too short
 @settings(max_examples=100_000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(streams, st.randoms(use_true_random=False), st.integers(1, 8))
 def test_fuzz_long_run(lines: list[bytes], rnd: object, groups: int) -> None:
