@@ -129,18 +129,24 @@ async def run_simulator(
     scenario_out: Path | None = None,
     on_scenario: ScenarioCallback | None = None,
 ) -> SimStats:
-    """Run the simulation into `out`, paced at `speed` x real time (0: as fast as possible)."""
+    """Run the simulation into `out` (closed at the end), paced at `speed` x real time.
+
+    speed 0 runs as fast as possible (needs duration_s). Scenario events are appended to
+    scenario_out as JSON lines and passed to on_scenario (a plain or async callable).
+    """
     cfg = cfg or SimConfig()
     if speed <= 0 and duration_s is None:
         raise ValueError("as fast as possible (speed 0) needs a duration")
+    # Building the fleet may sample the land mask (seconds on a cold cache): off the event loop,
+    # and before the pacing clock starts.
+    sim = await asyncio.to_thread(Simulation, cfg)
+    enc = Encoder(tag_blocks)
     sink = await open_sink(out) if isinstance(out, str) else out
     scen_fh = scenario_out.open("a", encoding="utf-8") if scenario_out else None
     stats = SimStats()
     loop = asyncio.get_running_loop()
-    wall0 = loop.time()
-    sim = Simulation(cfg)
     t0 = sim.t0
-    enc = Encoder(tag_blocks)
+    wall0 = loop.time()
     batch: list[str] = []
     try:
         for item in sim.emissions(duration_s):
