@@ -31,6 +31,14 @@ export function saveSession(r: LoginResponse): Session {
   return current;
 }
 
+/** Switch the session to another bearer credential (the ship view's 30-day API token). */
+export function replaceToken(t: string): void {
+  if (!current) return;
+  current = { ...current, token: t };
+  localStorage.setItem(KEY, JSON.stringify(current));
+  setToken(t);
+}
+
 export function clearSession(): void {
   current = null;
   localStorage.removeItem(KEY);

@@ -51,7 +51,7 @@ async def test_twenty_thousand_vessels_draw_on_one_canvas(
         assert stats["canvases"] == 1
         assert stats["nodes"] < 500, f"{stats['nodes']} DOM nodes in the map: ships must not be DOM"
         # Generous bounds for a shared 2-core machine; typical figures are in the JSON artifact.
-        assert stats["draw_p50_ms"] < 100, stats
-        assert stats["frame_p50_ms"] < 250, stats
+        assert stats["draw_p50_ms"] < 120, stats
+        assert stats["frame_p50_ms"] < 400, stats
     finally:
         await page.close()

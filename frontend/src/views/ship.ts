@@ -6,7 +6,7 @@ import { circleRing, formatLatLon } from "../geo";
 import type { View } from "../main";
 import { createMap } from "../map";
 import { SeqTracker } from "../seq";
-import type { Session } from "../session";
+import { replaceToken, type Session } from "../session";
 import { errorText, h, mount, newClientMsgId, notify, utc } from "../ui";
 import { LiveSocket } from "../ws";
 import { Outbox } from "./outbox";
@@ -271,6 +271,8 @@ export function shipView(body: HTMLElement, s: Session): View {
       }
     }
     const t = token;
+    // The bridge stays signed in on this token (not the 60-minute login JWT); sign-out revokes it.
+    replaceToken(t);
     socket = new LiveSocket({
       url: () => {
         const q = new URLSearchParams({ token: t, resume_from: String(tracker.lastSeq) });
