@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
+from ais_ingest.config import get_ingest_settings
+from ais_ingest.metrics import serve_metrics
 from ais_ingest.sources import SourceError, parse_source
 from ais_ingest.stats import IngestStats
 
@@ -81,9 +84,12 @@ def ingest(
     progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="Progress bar for file replay.")
     ] = True,
+    metrics_port: Annotated[
+        int | None, typer.Option("--metrics-port", help="Serve Prometheus /metrics on this port.")
+    ] = None,
 ) -> None:
     """Ingest AIS from one or more sources into the database until they end or Ctrl-C."""
-    from ais_ingest.pipeline import run_pipeline
+    from ais_ingest.pipeline import Pipeline, run_pipeline
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -93,6 +99,10 @@ def ingest(
     except SourceError as exc:
         raise typer.BadParameter(str(exc)) from exc
     show_bar = progress and err.is_terminal and any(s.kind == "file" for s in specs)
+    cfg = get_ingest_settings()
+    port = metrics_port or cfg.metrics_port
+    if port:
+        serve_metrics(port, cfg.metrics_host)
     with _database(database_url) as url:
         bar = Progress(
             TextColumn("{task.description}"),
@@ -110,21 +120,29 @@ def ingest(
                 task = tasks[label] = bar.add_task(label, total=total)
             bar.update(task, completed=done)  # type: ignore[arg-type]
 
-        with bar:
-            try:
-                final = asyncio.run(
-                    run_pipeline(
-                        sources,
-                        url,
-                        dead_letter=dead_letter,
-                        stats_every_s=5.0 if stats else None,
-                        report=_print_stats if stats else None,
-                        progress=on_progress if show_bar else None,
-                    )
+        async def main() -> IngestStats:
+            pipe = Pipeline(url, dead_letter=dead_letter)
+            task = asyncio.ensure_future(
+                run_pipeline(
+                    sources,
+                    url,
+                    pipeline=pipe,
+                    stats_every_s=5.0 if stats else None,
+                    report=_print_stats if stats else None,
+                    progress=on_progress if show_bar else None,
                 )
-            except KeyboardInterrupt:
-                err.print("interrupted")
-                raise typer.Exit(130) from None
+            )
+            # SIGTERM (from `sar-coord up`) and Ctrl-C stop the sources and flush the buffer.
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                with contextlib.suppress(NotImplementedError, RuntimeError):
+                    loop.add_signal_handler(sig, task.cancel)
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            return pipe.stats
+
+        with bar:
+            final = asyncio.run(main())
     if not stats:
         _print_stats(final)
     if not final.balanced():

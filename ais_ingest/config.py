@@ -26,6 +26,10 @@ class IngestSettings(BaseSettings):
         10.0, gt=0, description="Pending multipart groups older than this are dropped (s)."
     )
     flush_timeout_s: float = Field(30.0, gt=0, description="Shutdown flush deadline (s).")
+    metrics_port: int | None = Field(
+        None, ge=1, le=65535, description="Serve Prometheus metrics of a standalone ingest here."
+    )
+    metrics_host: str = Field("127.0.0.1", description="Address for the metrics endpoint.")
 
 
 @functools.lru_cache(maxsize=1)

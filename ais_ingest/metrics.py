@@ -5,7 +5,14 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from prometheus_client import REGISTRY, Counter, Gauge, Histogram, make_asgi_app
+from prometheus_client import (
+    REGISTRY,
+    Counter,
+    Gauge,
+    Histogram,
+    make_asgi_app,
+    start_http_server,
+)
 
 if TYPE_CHECKING:
     from ais_ingest.pipeline import Pipeline
@@ -53,6 +60,11 @@ def observe(pipeline: Pipeline) -> None:
     DB_FAILURES.set(pipeline.db_failures)
     if pipeline.last_received_ts_s:
         FEED_LAG.set(max(0.0, time.time() - pipeline.last_received_ts_s))
+
+
+def serve_metrics(port: int, host: str = "127.0.0.1") -> None:
+    """Serve /metrics over HTTP from a background thread (for the standalone ingest process)."""
+    start_http_server(port, addr=host, registry=REGISTRY)
 
 
 def metrics_app() -> Any:

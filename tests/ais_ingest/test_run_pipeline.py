@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import socket
 import subprocess
 import sys
 
@@ -55,3 +57,46 @@ def test_stdin_source_through_cli(ingest_db_url: str, db: asyncpg.Connection) ->
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     final = json.loads(proc.stderr.decode().strip().splitlines()[-1])
     assert final["persisted"] == 10 and final["balanced"]
+
+
+def test_cli_sigterm_flushes_and_metrics_port_serves(
+    ingest_db_url: str, db: asyncpg.Connection
+) -> None:
+    import signal
+    import time
+
+    import httpx
+
+    src_port, metrics_port = free_port(), free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "ais_ingest.cli", "ingest", f"tcp-listen://127.0.0.1:{src_port}",
+            "--database-url", ingest_db_url, "--metrics-port", str(metrics_port),
+        ],
+        stderr=subprocess.PIPE,
+        env={**os.environ, "AIS_BATCH_MAX_AGE_S": "60"},  # only the shutdown flush writes
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", src_port), timeout=1) as s:
+                    s.sendall(b"\n".join(LINES[:25]) + b"\n")
+                break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        while True:
+            body = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics").text
+            if "ais_lines_received_total 25.0" in body:
+                break
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, stderr.decode()[-2000:]
+    final = json.loads(stderr.decode().strip().splitlines()[-1])
+    assert final["persisted"] == 25 and final["balanced"]
