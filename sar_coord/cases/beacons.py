@@ -8,7 +8,7 @@ A beacon's MMSI (970/972/974 prefix) links the case; there is at most one active
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, text
@@ -116,6 +116,8 @@ async def sweep_beacons(session: AsyncSession, *, now: datetime | None = None) -
 def _parse(payload: dict[str, Any]) -> tuple[int, float, float, datetime]:
     reported = payload.get("reported_at")
     at = datetime.fromisoformat(reported) if isinstance(reported, str) else utcnow()
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)  # ingest speaks UTC; a naive stamp is UTC too
     return int(payload["mmsi"]), float(payload["lon"]), float(payload["lat"]), at
 
 

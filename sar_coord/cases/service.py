@@ -42,6 +42,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "false_alarm": frozenset(),
 }
 TERMINAL = frozenset({"closed", "cancelled", "false_alarm"})
+REQUIRED_FIELDS = frozenset({"datum_uncertainty_nm", "datum_at"})
 FACT_FIELDS = (
     "persons_on_board",
     "boat_type",
@@ -209,6 +210,8 @@ async def update_case(
     given = body.model_dump(exclude_unset=True)
     changes: dict[str, Any] = {}
     for name in (*FACT_FIELDS, "datum_uncertainty_nm", "datum_at"):
+        if name in REQUIRED_FIELDS and given.get(name) is None:
+            continue  # these can change, never be erased
         if name in given and getattr(case, name) != given[name]:
             changes[name] = {"old": getattr(case, name), "new": given[name]}
             setattr(case, name, given[name])

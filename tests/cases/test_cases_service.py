@@ -328,3 +328,11 @@ async def test_a_repeated_dsc_alert_does_not_open_a_second_case(session: AsyncSe
     )
     second = await service.create_case(session, body=body, actor=RCC)
     assert second.id != first.id and second.source == "dsc"
+
+
+async def test_required_fields_cannot_be_erased_by_an_update(session: AsyncSession) -> None:
+    case = await service.create_case(session, body=CaseCreate(lat=35.0, lon=13.0), actor=RCC)
+    before = case.datum_at
+    body = CaseUpdate.model_validate({"datum_at": None, "datum_uncertainty_nm": None})
+    await service.update_case(session, case_id=case.id, body=body, actor=RCC)
+    assert case.datum_at == before and case.datum_uncertainty_nm == 1.0
