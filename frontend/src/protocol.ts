@@ -4,14 +4,17 @@ import type { Case, Vessel } from "./types";
 export const SHIP_WS_KEY = "sar.shipWsUrl";
 
 /**
- * URL of the ship channel. It runs on its own server (default port 8765, `ALERTS_SHIP_WS_PORT`),
- * unless a reverse proxy maps it to /ws/ship on this origin; Settings can override it.
+ * Candidate URLs of the ship channel, tried in turn until one opens. The channel runs on its own
+ * server (default port 8765, `ALERTS_SHIP_WS_PORT`); behind a reverse proxy it is usually /ws/ship
+ * on this origin. A URL set in Settings is the only candidate.
  */
-export function shipChannelBase(): string {
+export function shipChannelCandidates(): string[] {
   const o = localStorage.getItem(SHIP_WS_KEY)?.trim();
-  if (o) return o;
+  if (o) return [o];
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${proto}//${location.hostname}:8765/ws/ship`;
+  const sameOrigin = `${proto}//${location.host}/ws/ship`;
+  const ownPort = `${proto}//${location.hostname}:8765/ws/ship`;
+  return location.port === "8765" ? [sameOrigin] : [sameOrigin, ownPort];
 }
 
 /** Cumulative acknowledgement of every ship delivery up to `seq`. */

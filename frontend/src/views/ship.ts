@@ -1,6 +1,6 @@
 // Ship master view: alerts with alarm until acknowledged, detail with map, answers, resume by seq.
 import L from "leaflet";
-import { ackFrame, answerFrame, api, parseShipMessage, shipChannelBase, type AnswerKind, type Envelope, type ShipAlert } from "../api";
+import { ackFrame, answerFrame, api, parseShipMessage, shipChannelCandidates, type AnswerKind, type Envelope, type ShipAlert } from "../api";
 import { Alarm } from "../audio";
 import { circleRing, formatLatLon } from "../geo";
 import type { View } from "../main";
@@ -78,6 +78,7 @@ export function shipView(body: HTMLElement, s: Session): View {
       ),
     );
     alarmEl.classList.remove("hidden");
+    (alarmEl.querySelector("#ack-alarm") as HTMLButtonElement | null)?.focus();
     alarm.start();
   }
 
@@ -273,13 +274,20 @@ export function shipView(body: HTMLElement, s: Session): View {
     const t = token;
     // The bridge stays signed in on this token (not the 60-minute login JWT); sign-out revokes it.
     replaceToken(t);
+    const candidates = shipChannelCandidates();
+    let tries = 0;
+    let chosen: string | null = null;
+    let lastBase = candidates[0];
     socket = new LiveSocket({
       url: () => {
         const q = new URLSearchParams({ token: t, resume_from: String(tracker.lastSeq) });
         if (mmsi) q.set("mmsi", String(mmsi));
-        return `${shipChannelBase()}?${q}`;
+        // Until one candidate has opened, try the next one at each attempt; then keep it.
+        lastBase = chosen ?? candidates[tries++ % candidates.length];
+        return `${lastBase}?${q}`;
       },
       onOpen: (ws) => {
+        chosen ??= lastBase;
         for (const f of outbox.unconfirmed()) ws.send(JSON.stringify(f));
         outbox.markAllSent();
       },
