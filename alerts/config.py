@@ -21,6 +21,9 @@ class AlertsSettings(BaseSettings):
     sndbuf_bytes: int = Field(
         0, ge=0, description="SO_SNDBUF per ship socket (0: kernel default); bounds kernel memory."
     )
+    write_buffer_bytes: int = Field(
+        65_536, ge=1024, description="Above this many unsent bytes a socket's frames are queued."
+    )
     max_message_bytes: int = Field(16_384, ge=512, description="Largest accepted client frame.")
     rate_per_s: float = Field(10.0, gt=0, description="Client frames per second (sustained).")
     rate_burst: int = Field(40, ge=1, description="Client frames allowed in a burst.")

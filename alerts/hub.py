@@ -10,6 +10,7 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -17,6 +18,7 @@ from alerts import repository
 from alerts.config import AlertsSettings
 from alerts.protocol import delivery_frame
 from sar_coord.core import events
+from sar_coord.core.db import asyncpg_dsn
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,12 @@ class ShipSocket:
     """One connected ship client: its cursor and a bounded queue of frames to send."""
 
     def __init__(
-        self, mmsi: int, cursor: int, maxsize: int, kill: Callable[[str], Coroutine[Any, Any, None]]
+        self,
+        mmsi: int,
+        cursor: int,
+        maxsize: int,
+        kill: Callable[[str], Coroutine[Any, Any, None]],
+        write_now: Callable[[str], bool] | None = None,
     ) -> None:
         self.id = next(_ids)
         self.mmsi = mmsi
@@ -52,7 +59,25 @@ class ShipSocket:
         self.replaying = True
         """Catching up: read only as much as the queue holds (live sockets that overflow drop)."""
         self.dead = False
+        self.inflight = False
+        """The sender task holds a frame it has not written yet."""
         self._kill = kill
+        self._write_now = write_now
+
+    def offer(self, frame: str) -> bool:
+        """Write now if nothing is queued ahead (no task switch), else queue; False when full."""
+        if (
+            self._write_now is not None
+            and not self.inflight
+            and self.queue.qsize() == 0
+            and self._write_now(frame)
+        ):
+            return True
+        try:
+            self.queue.put_nowait(frame)
+        except asyncio.QueueFull:
+            return False
+        return True
 
     def drop(self, reason: str) -> None:
         """Disconnect without waiting (the client resumes from its last seq)."""
@@ -83,6 +108,7 @@ class Hub:
         self._touched: set[int] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self._queue: asyncio.Queue[dict[str, Any]] | None = None
+        self._conn: asyncpg.Connection | None = None
         self.rounds = 0
         self.dropped_slow = 0
 
@@ -111,6 +137,9 @@ class Hub:
                 await task
         with contextlib.suppress(Exception):
             await self._flush()
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                await self._conn.close()
 
     def register(self, sock: ShipSocket) -> None:
         """Start pushing to a socket from its cursor (replay first, then live)."""
@@ -191,18 +220,14 @@ class Hub:
             wanted.append((sock.id, sock.mmsi, sock.cursor, limit))
         for start in range(0, len(wanted), batch):
             chunk = wanted[start : start + batch]
-            async with self._engine.connect() as conn:
-                rows = await repository.pending(conn, wanted=chunk)
-                await conn.rollback()
+            rows = await self._read(chunk)
             counts: dict[int, int] = {}
             for row in rows:
                 sock = self._sockets.get(row.socket_id)
                 if sock is None or sock.dead or row.seq <= sock.cursor:
                     continue
                 frame = delivery_frame(row.kind, row.seq, row.committed_at, row.payload)
-                try:
-                    sock.queue.put_nowait(frame)
-                except asyncio.QueueFull:
+                if not sock.offer(frame):
                     self.dropped_slow += 1
                     sock.drop("too slow: reconnect and resume")
                     continue
@@ -213,10 +238,27 @@ class Hub:
                 if sock is None or sock.dead:
                     continue
                 if counts.get(sock_id, 0) >= limit:
-                    # More is waiting: read the next page when the sender has drained this one.
-                    sock.needs_more = True
+                    # More is waiting: read the next page once the queue has drained (now, if
+                    # everything went straight to the socket; else when the sender has sent it).
+                    if sock.queue.qsize() <= sock.queue.maxsize // 4:
+                        self.mark_dirty(sock)
+                    else:
+                        sock.needs_more = True
                 elif sock.replaying:
                     sock.replaying = False
+
+    async def _read(self, chunk: list[tuple[int, int, int, int]]) -> list[repository.PendingRow]:
+        """Pending deliveries on the hub's own connection (reopened after any failure)."""
+        if self._conn is None or self._conn.is_closed():
+            url = self._engine.url.render_as_string(hide_password=False)
+            self._conn = await asyncpg.connect(**asyncpg_dsn(url))
+        try:
+            return await repository.pending_raw(self._conn, wanted=chunk)
+        except BaseException:
+            conn, self._conn = self._conn, None
+            with contextlib.suppress(Exception):
+                await conn.close()
+            raise
 
     async def _flush_loop(self) -> None:
         period_s = self._settings.ack_flush_s

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import asyncpg
 from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -161,6 +162,18 @@ async def insert_deliveries(
     return {int(r.mmsi): int(r.seq) for r in rows}
 
 
+# The hub's hot read on its own asyncpg connection (prepared once, no pool checkout per round).
+PENDING_SQL = """
+    SELECT c.i, d.seq, d.kind, d.payload::text AS payload, d.committed_at
+    FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) AS c(i, mmsi, cur, lim)
+    CROSS JOIN LATERAL (
+        SELECT seq, kind, payload, committed_at FROM ship_delivery
+        WHERE mmsi = c.mmsi AND seq > c.cur ORDER BY seq LIMIT c.lim
+    ) d
+    ORDER BY c.i, d.seq
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class PendingRow:
     """A delivery above a socket's cursor."""
@@ -183,3 +196,14 @@ async def pending(
         _PENDING, {"ids": ids, "mmsis": mmsis, "cursors": cursors, "lims": lims}
     )
     return [PendingRow(r.i, r.seq, r.kind, r.payload, r.committed_at) for r in rows]
+
+
+async def pending_raw(
+    conn: asyncpg.Connection, *, wanted: list[tuple[int, int, int, int]]
+) -> list[PendingRow]:
+    """`pending` on a raw asyncpg connection (the hub's hot path)."""
+    if not wanted:
+        return []
+    ids, mmsis, cursors, lims = (list(col) for col in zip(*wanted, strict=True))
+    rows = await conn.fetch(PENDING_SQL, ids, mmsis, cursors, lims)
+    return [PendingRow(r[0], r[1], r[2], r[3], r[4]) for r in rows]

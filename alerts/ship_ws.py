@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import socket
 from http import HTTPStatus
@@ -13,9 +14,10 @@ from urllib.parse import parse_qs, urlsplit
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
+from websockets.protocol import State
 
 from alerts import service
 from alerts.config import AlertsSettings
@@ -145,7 +147,11 @@ class ShipServer:
             await _refuse(ws, exc)
             return
         sock = ShipSocket(
-            identity.mmsi, resume_from, self._settings.queue_size, lambda r: _kill(ws, sender, r)
+            identity.mmsi,
+            resume_from,
+            self._settings.queue_size,
+            lambda r: _kill(ws, sender, r),
+            functools.partial(_write_now, ws, self._settings.write_buffer_bytes),
         )
         welcome = {"mmsi": identity.mmsi, "resume_from": resume_from, "last_seq": last_seq}
         sock.queue.put_nowait(envelope("welcome", welcome))
@@ -194,7 +200,9 @@ class ShipServer:
         low_water = max(1, sock.queue.maxsize // 4)
         while True:
             frame = await sock.queue.get()
+            sock.inflight = True
             await ws.send(frame)
+            sock.inflight = False
             if sock.needs_more and sock.queue.qsize() <= low_water:
                 sock.needs_more = False
                 self._hub.mark_dirty(sock)
@@ -211,9 +219,7 @@ class ShipServer:
             raise ProtocolError(f"unknown frame type {type_!r}")
 
     def _reply(self, sock: ShipSocket, frame: str) -> None:
-        try:
-            sock.queue.put_nowait(frame)
-        except asyncio.QueueFull:
+        if not sock.offer(frame):
             sock.drop("too slow: reconnect and resume")
 
     async def _answer(self, identity: ShipIdentity, data: dict[str, Any]) -> str:
@@ -248,6 +254,17 @@ class ShipServer:
             "answer_ack",
             {"client_msg_id": body.client_msg_id, "answer_id": answer.id, "duplicate": duplicate},
         )
+
+
+def _write_now(ws: ServerConnection, limit_bytes: int, frame: str) -> bool:
+    """Write a frame synchronously (websockets' broadcast path) unless the socket is backed up."""
+    if ws.protocol.state is not State.OPEN or ws.transport.get_write_buffer_size() > limit_bytes:
+        return False
+    try:
+        broadcast([ws], frame, raise_exceptions=True)
+    except Exception:
+        return False
+    return True
 
 
 async def _refuse(ws: ServerConnection, exc: ProtocolError) -> None:

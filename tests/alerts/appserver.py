@@ -7,13 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import uvicorn
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from alerts import router as alerts_router
 from alerts.runtime import alerts_runtime
 from sar_coord.core.db import make_engine, make_sessionmaker
+from sar_coord.core.errors import AppError
 from sar_coord.core.events import Listener
-from sar_coord.main import install_error_handlers
 
 
 def build_app(database_url: str) -> FastAPI:
@@ -34,7 +35,10 @@ def build_app(database_url: str) -> FastAPI:
         await engine.dispose()
 
     app = FastAPI(lifespan=lifespan)
-    install_error_handlers(app)
+
+    @app.exception_handler(AppError)
+    async def _app_error(_: Request, exc: AppError) -> JSONResponse:
+        return JSONResponse({"error": exc.code, "detail": exc.detail}, status_code=exc.status_code)
 
     @app.get("/healthz")
     async def _health() -> dict[str, str]:
@@ -49,9 +53,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--real", action="store_true", help="the composition root's create_app")
     args = parser.parse_args()
+    if args.real:
+        from sar_coord.main import create_app
+
+        app = create_app(database_url=args.url)
+    else:
+        app = build_app(args.url)
     uvicorn.run(
-        build_app(args.url),
+        app,
         host="127.0.0.1",
         port=args.port,
         ws_per_message_deflate=False,

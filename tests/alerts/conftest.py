@@ -37,6 +37,7 @@ class Server:
     http_port: int
     ship_port: int
     env: dict[str, str] = field(default_factory=dict)
+    real: bool = False
     proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -68,16 +69,19 @@ class Server:
                 self.db_url,
                 "--port",
                 str(self.http_port),
+                *(["--real"] if self.real else []),
             ],
             cwd=REPO_ROOT,
             env=env,
         )
+        deadline = asyncio.get_running_loop().time() + 150
         async with httpx.AsyncClient() as client:
-            for _ in range(200):
+            while asyncio.get_running_loop().time() < deadline:
                 if self.proc.poll() is not None:
                     raise RuntimeError(f"server exited with {self.proc.returncode}")
                 try:
-                    r1 = await client.get(f"{self.http_url}/healthz", timeout=1)
+                    health = "/health" if self.real else "/healthz"
+                    r1 = await client.get(f"{self.http_url}{health}", timeout=1)
                     r2 = await client.get(f"http://127.0.0.1:{self.ship_port}/healthz", timeout=1)
                     if r1.status_code == 200 and r2.status_code == 200:
                         return
@@ -99,6 +103,8 @@ class Server:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill()
+        if self.proc is not None:
+            self.proc.wait()
 
 
 @pytest.fixture

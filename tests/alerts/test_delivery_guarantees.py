@@ -139,7 +139,9 @@ def _stalled_socket(port: int) -> socket.socket:
 async def test_stalled_client_is_dropped_without_slowing_others(
     make_server: Any, committed: Any
 ) -> None:
-    server = await make_server(ALERTS_QUEUE_SIZE="8", ALERTS_SNDBUF_BYTES="4096")
+    server = await make_server(
+        ALERTS_QUEUE_SIZE="8", ALERTS_SNDBUF_BYTES="4096", ALERTS_WRITE_BUFFER_BYTES="8192"
+    )
     async with committed() as s:
         case = await make_case(s)
         stalled = await make_ship(s)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from alerts import repository
 from tests.alerts.factories import make_case, make_ship
 from tests.alerts.wsclient import issue, next_control, next_frames, open_ship
 
@@ -140,4 +142,25 @@ async def test_answers_over_the_socket_are_idempotent(server: Any, committed: An
     await ws.send(json.dumps(bad))
     rejected = await next_control(ws, "answer_rejected")
     assert rejected["data"]["code"] == "invalid"
+    await ws.close()
+
+
+async def test_long_replay_is_paged_in_order(server: Any, committed: Any) -> None:
+    async with committed() as s:
+        case = await make_case(s)
+        ship = await make_ship(s)
+    alert_id = await issue(committed, case.id, [ship.mmsi])
+    async with committed() as s:
+        for i in range(449):
+            await repository.insert_deliveries(
+                s,
+                alert_id=alert_id,
+                kind="update",
+                mmsis=[ship.mmsi],
+                payload={"alert_id": alert_id, "n": i},
+                now=datetime.now(UTC),
+            )
+    ws = await open_ship(server.ship_url(0), ship.token)
+    got = await next_frames(ws, 450, timeout_s=30)
+    assert [f["seq"] for f in got] == list(range(1, 451))
     await ws.close()
