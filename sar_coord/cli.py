@@ -47,7 +47,7 @@ app.add_typer(simulate_cli.app, name="simulate")
 app.add_typer(ship_client.app, name="ship")
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(places_cli.app, name="places")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 
 def _sigterm_to_exit() -> None:
@@ -71,7 +71,7 @@ def _self() -> list[str]:
     return [sys.executable, "-m", "sar_coord.cli"]
 
 
-def _start_demo(url: str, home: Path) -> list[subprocess.Popen[bytes]]:
+def _start_demo(url: str, home: Path, speed: float) -> list[subprocess.Popen[bytes]]:
     """Demo users and fleet registry, then simulator | ingest and the scenario director."""
     from ais_ingest.simulate_scenario import SimConfig, Simulation
     from sar_coord.demo import DemoVessel, seed_demo
@@ -89,7 +89,7 @@ def _start_demo(url: str, home: Path) -> list[subprocess.Popen[bytes]]:
     simulator = subprocess.Popen(
         [
             *_self(), "simulate", "--vessels", str(DEMO_VESSELS), "--seed", str(DEMO_SEED),
-            "--out", "-", "--scenario-out", str(scenario),
+            "--out", "-", "--scenario-out", str(scenario), "--speed", str(speed),
         ],
         stdout=subprocess.PIPE,
     )  # fmt: skip
@@ -97,9 +97,11 @@ def _start_demo(url: str, home: Path) -> list[subprocess.Popen[bytes]]:
     if simulator.stdout is not None:
         simulator.stdout.close()  # the ingest process owns the pipe now
     director = subprocess.Popen([*_self(), "demo-director", str(scenario)])
+    minutes = [f"{m / speed:g}" for m in (2, 5, 10)]
     console.print(
         "demo: simulated central-Mediterranean traffic; a hotline reports a rubber boat in "
-        "2 min, a fishing vessel loses its engine in 5 min, an AIS-SART activates in 10 min"
+        f"{minutes[0]} min, a fishing vessel loses its engine in {minutes[1]} min, "
+        f"an AIS-SART activates in {minutes[2]} min"
     )
     return [simulator, ingest, director]
 
@@ -161,7 +163,7 @@ def up(
             if sources:
                 children.append(subprocess.Popen([*_self(), "ingest", "--no-progress", *sources]))
             elif settings.demo and not no_demo:
-                children += _start_demo(url, settings.home)
+                children += _start_demo(url, settings.home, settings.demo_speed)
             console.print(
                 f"[bold green]sar-coord[/] dashboard: http://{host}:{port}/  "
                 f"API docs: http://{host}:{port}/docs"

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
         90, ge=1, description="Days of position history kept in daily partitions."
     )
     demo: bool = Field(True, description="Run the demo simulator and demo users in `up`.")
+    demo_speed: float = Field(
+        1.0, gt=0, le=100, description="Demo simulator speed, x real time (scripted events too)."
+    )
     frontend_dist: Path | None = Field(
         None, description="Built dashboard assets (default frontend/dist beside the package)."
     )
