@@ -6,6 +6,7 @@ NOTIFY on core.events.CASES ({"case_id", "event_id"}), delivered when the transa
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sar_coord.audit.service import append_entry
 from sar_coord.cases import regions, repository
 from sar_coord.cases.drift import Drift, estimate_drift
 from sar_coord.cases.drift import predicted_datum as drift_predicted
@@ -249,7 +251,38 @@ async def change_status(
     await add_event(
         session, case, actor, "status", {"from": old, "to": body.status, "note": body.note}
     )
+    if body.status in TERMINAL:
+        await _log_closure(session, case, old=old, actor=actor, note=body.note, at=now)
     return case
+
+
+async def _log_closure(
+    session: AsyncSession,
+    case: DistressCase,
+    *,
+    old: str,
+    actor: Actor,
+    note: str | None,
+    at: datetime,
+) -> None:
+    """Append a case closure (closed, cancelled, false alarm) to the transparency log."""
+    payload = {
+        "case_reference": case.reference,
+        "from": old,
+        "to": case.status,
+        "at": at.isoformat(),
+        "actor": actor.name,
+        # Free text may hold anything: the log keeps its hash, the timeline keeps the text.
+        "note_sha256": hashlib.sha256(note.encode()).hexdigest() if note else None,
+    }
+    await append_entry(
+        session,
+        kind="case_closed",
+        payload=payload,
+        record_id=case.id,
+        case_id=case.id,
+        outcome=case.status,
+    )
 
 
 async def record_rcc(

@@ -336,3 +336,28 @@ async def test_required_fields_cannot_be_erased_by_an_update(session: AsyncSessi
     body = CaseUpdate.model_validate({"datum_at": None, "datum_uncertainty_nm": None})
     await service.update_case(session, case_id=case.id, body=body, actor=RCC)
     assert case.datum_at == before and case.datum_uncertainty_nm == 1.0
+
+
+async def test_closing_a_case_appends_to_the_transparency_log(session) -> None:
+    """A case closure (here a false alarm) is a signed-log entry auditors can find by case."""
+    from sqlalchemy import select
+
+    from sar_coord.audit.models import TransparencyLogEntry
+    from sar_coord.cases import service
+    from sar_coord.cases.schemas import CaseCreate, StatusChange
+
+    actor = service.Actor(name="rcc test")
+    case = await service.create_case(
+        session, body=CaseCreate(lat=35.0, lon=13.0, persons_on_board=5), actor=actor
+    )
+    await service.change_status(
+        session, case_id=case.id, body=StatusChange(status="false_alarm", note="flare"), actor=actor
+    )
+    rows = (
+        await session.scalars(
+            select(TransparencyLogEntry).where(TransparencyLogEntry.case_id == case.id)
+        )
+    ).all()
+    assert [r.kind for r in rows] == ["case_closed"]
+    assert rows[0].outcome == "false_alarm"
+    assert b"flare" not in bytes(rows[0].entry)
