@@ -10,6 +10,8 @@ from pyais.bit_vector import bit_vector
 from pyais.decode import decode as pyais_decode
 from pyais.messages import MSG_CLASS
 
+from ais_ingest.fast import ARMOR as _ARMOR
+from ais_ingest.fast import fast_position, fast_static, ship_type_or_none
 from ais_ingest.reports import (
     AidToNavigationReport,
     BaseStationReport,
@@ -20,10 +22,6 @@ from ais_ingest.reports import (
     StaticReport,
 )
 
-_B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-_ARMOR = bytes(
-    _B64_ALPHABET[(c - 56 if c - 48 > 40 else c - 48) if 48 <= c <= 119 else 0] for c in range(256)
-)
 _DECODED_TYPES = frozenset({1, 2, 3, 4, 5, 9, 14, 18, 19, 21, 24, 27})
 
 
@@ -46,59 +44,6 @@ def valid_mmsi(mmsi: int) -> bool:
     rejecting placeholders (123456789, 111111111, ...). Non-ITU-conforming but plausible ids
     are kept: real vessels with misconfigured transponders still matter for SAR."""
     return 1_000_000 <= mmsi <= 999_999_999 and mmsi not in _PLACEHOLDER_MMSI
-
-
-def _lat_lon(iv: int) -> float:
-    # Same integer rounding as pyais: round(iv / 600000, 6) computed exactly.
-    return ((10 * iv + 3) // 6) / 1e6
-
-
-def fast_position(payload: bytes, received_ts_s: float) -> PositionReport | None:
-    """Hand-written decoder for 168-bit types 1, 2, 3 and 18 (fill 0); None if not applicable."""
-    v = int.from_bytes(a2b_base64(payload.translate(_ARMOR)), "big")
-    msg_type = v >> 162
-    mmsi = (v >> 130) & 0x3FFFFFFF
-    if msg_type <= 3:
-        status: int | None = (v >> 126) & 15
-        sog = (v >> 108) & 1023
-        lx = (v >> 79) & 0xFFFFFFF
-        ly = (v >> 52) & 0x7FFFFFF
-        cog = (v >> 40) & 4095
-        hdg = (v >> 31) & 511
-    elif msg_type == 18:
-        status = None
-        sog = (v >> 112) & 1023
-        lx = (v >> 83) & 0xFFFFFFF
-        ly = (v >> 56) & 0x7FFFFFF
-        cog = (v >> 44) & 4095
-        hdg = (v >> 35) & 511
-    else:
-        return None
-    if lx & 0x8000000:
-        lx -= 0x10000000
-    if ly & 0x4000000:
-        ly -= 0x8000000
-    if (
-        lx == 108600000
-        or ly == 54600000
-        or not (-108000000 <= lx <= 108000000 and -54000000 <= ly <= 54000000)
-    ):
-        lat: float | None = None
-        lon: float | None = None
-    else:
-        lat = _lat_lon(ly)
-        lon = _lat_lon(lx)
-    return PositionReport(
-        mmsi,
-        msg_type,
-        received_ts_s,
-        lat,
-        lon,
-        None if sog >= 1023 else sog / 10.0,
-        None if cog >= 3600 else cog / 10.0,
-        None if hdg >= 360 else hdg,
-        status,
-    )
 
 
 def _valid_position(lat: Any, lon: Any) -> tuple[float | None, float | None]:
@@ -158,7 +103,7 @@ def _static(msg: Any, msg_type: int, ts: float) -> StaticReport:
     length, beam = _dims(msg)
     rep = StaticReport(int(msg.mmsi), msg_type, ts)
     ship_type = getattr(msg, "ship_type", None)
-    rep.ship_type = int(ship_type) if ship_type else None
+    rep.ship_type = ship_type_or_none(None if ship_type is None else int(ship_type))
     if msg_type == 5:
         rep.name = _text(msg.shipname)
         rep.call_sign = _text(msg.callsign)
@@ -262,7 +207,12 @@ def decode_message(payload: bytes, fill: int, received_ts_s: float) -> list[Repo
                 if not valid_mmsi(mmsi):
                     raise DecodeError("invalid_mmsi")
                 return [OtherMessage(mmsi, msg_type, received_ts_s)]
-        reports = decode_reference(payload, fill, received_ts_s)
+        static = fast_static(payload, fill, received_ts_s)
+        reports: list[Report] = []
+        if static is not None:
+            reports.append(static)
+        else:
+            reports = decode_reference(payload, fill, received_ts_s)
     except DecodeError:
         raise
     except Exception as exc:

@@ -8,7 +8,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ais_ingest.decode import DecodeError, decode_message, fast_position, valid_mmsi
+from ais_ingest.decode import DecodeError, decode_message, valid_mmsi
+from ais_ingest.fast import fast_position
 from ais_ingest.framing import Message
 from ais_ingest.reports import (
     TRANSPONDER_BY_TYPE,

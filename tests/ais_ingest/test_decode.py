@@ -13,9 +13,9 @@ from ais_ingest.decode import (
     decode_message,
     decode_pyais,
     decode_reference,
-    fast_position,
     valid_mmsi,
 )
+from ais_ingest.fast import fast_position, fast_static, ship_type_or_none
 from ais_ingest.reports import PositionReport, StaticReport
 from tests.ais_ingest import corpus as C
 from tests.ais_ingest.aisgen import bits_of, field, type1
@@ -121,7 +121,7 @@ def _got(rep: PositionReport) -> tuple[Any, ...]:
 def test_differential_against_pyais_over_corpus(ais_corpus: Path) -> None:
     """Every stored field of every corpus message equals pyais's value (after n/a mapping)."""
     msgs = C.messages(ais_corpus)
-    fast_checked = positions = statics = 0
+    fast_checked = positions = statics = fast_statics = 0
     for payload, fill, ts, _n, raw in msgs:
         try:
             ours = decode_message(payload, fill, ts)
@@ -141,7 +141,31 @@ def test_differential_against_pyais_over_corpus(ais_corpus: Path) -> None:
             elif isinstance(rep, StaticReport):
                 statics += 1
                 _check_static(rep, ref)
+                fast_static_rep = fast_static(payload, fill, ts)
+                if fast_static_rep is not None:
+                    # the hand-written static decoder equals the pyais-based one in every field
+                    assert [r for r in decode_reference(payload, fill, ts)] == [fast_static_rep]
+                    fast_statics += 1
     assert fast_checked > 50_000 and positions > 50_000 and statics > 3_000
+    assert fast_statics > 3_000
+
+
+# independent restatement of ITU-R M.1371 Table 53 as pyais's ShipType enum folds it
+def _itu_ship_type(code: int) -> int | None:
+    folded = {26: 25, 27: 25, 28: 25, 46: 45, 47: 45, 48: 45, 57: 56}
+    folded |= {d * 10 + k: d * 10 + 5 for d in (6, 7, 8, 9) for k in (6, 7, 8)}
+    if code < 20 or code > 99 or code in (38, 39):
+        return None
+    return folded.get(code, code)
+
+
+def test_ship_type_table() -> None:
+    assert [ship_type_or_none(c) for c in range(256)] == [_itu_ship_type(c) for c in range(256)]
+    assert (ship_type_or_none(87), ship_type_or_none(0), ship_type_or_none(None)) == (
+        85,
+        None,
+        None,
+    )
 
 
 def _clean(s: Any) -> Any:
@@ -161,7 +185,8 @@ def _check_static(rep: StaticReport, ref: Any) -> None:
         assert rep.destination == _clean(ref.destination)
         assert rep.draught_m == (ref.draught or None)
     if hasattr(ref, "ship_type"):
-        assert rep.ship_type == (int(ref.ship_type) if ref.ship_type else None)
+        raw = int(ref.ship_type) if ref.ship_type is not None else 0
+        assert rep.ship_type == _itu_ship_type(raw)  # 24B: pyais gives the raw code
     if getattr(ref, "to_bow", None) is not None and getattr(ref, "to_stern", None) is not None:
         assert rep.length_m == (float(ref.to_bow + ref.to_stern) or None)
         assert rep.beam_m == (float(ref.to_port + ref.to_starboard) or None)
