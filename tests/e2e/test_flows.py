@@ -146,6 +146,10 @@ async def test_auditor_sees_compliance_and_integrity_passes(
     assert badge == record["evaluations"][-1]["outcome"]
     await row.click()
     await page.wait_for_selector("li[data-rule]", timeout=5_000)
+    await page.click("text=Verify this record in the log")
+    check = page.locator(".record-check.pass, .record-check.fail").first
+    await check.wait_for(timeout=15_000)
+    assert "pass" in (await check.get_attribute("class") or ""), await check.inner_text()
     await page.click("#verify")
     verdict = page.locator("#verify-verdict")
     await verdict.wait_for(timeout=30_000)

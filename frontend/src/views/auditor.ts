@@ -115,6 +115,7 @@ export function auditorView(body: HTMLElement, _s: Session): View {
             ev ? h("p", { class: "muted" }, `Ruleset ${ev.ruleset_version}, evaluated ${utc(ev.evaluated_at)}${ev.log_index != null ? `, log entry ${ev.log_index}` : ""}. `,
               `${d.persons.total} persons (${d.persons.minors ?? 0} minors, ${d.persons_seeking_asylum} seeking asylum); departure ${d.departure_country ?? "unknown"}; `,
               d.assignment ? `place assigned by ${d.assignment.assigned_by} (${d.assignment.reference}).` : "no RCC assignment recorded.") : null,
+            recordCheck(d, ev?.log_index ?? null),
             rules.length === 0 ? h("p", { class: "muted" }, "No rule details returned.") :
             h("ul", {}, rules.map((r) => {
               const o = r.outcome.toLowerCase() as Verdict;
@@ -253,4 +254,41 @@ async function verifyEntry(e: LogEntry, treeSize: number, root: Uint8Array): Pro
   const p = await api.inclusionProof(e.index, treeSize);
   const ok = await verifyInclusion(e.index, treeSize, computed, p.audit_path.map(decodeHash), root);
   return { ok, text: ok ? `included in the signed tree (${p.audit_path.length} hashes)` : "inclusion proof does NOT match the checkpoint root" };
+}
+
+/** A button that checks this record's own log entries (record and evaluation) against the latest checkpoint. */
+function recordCheck(d: Disembarkation, evalIndex: number | null): HTMLElement {
+  const out = h("span", { class: "record-check" });
+  const indices = [d.log_index, evalIndex].filter((i): i is number => typeof i === "number");
+  const btn = h("button", { class: "small ghost", onclick: async (ev: Event) => {
+    ev.stopPropagation();
+    btn.disabled = true;
+    try {
+      const cp = await api.latestCheckpoint();
+      const root = decodeHash(cp.root_hash);
+      const parts: string[] = [];
+      let ok = true;
+      for (const i of indices) {
+        if (i >= cp.tree_size) {
+          parts.push(`entry ${i}: not yet covered by a signed checkpoint`);
+          continue;
+        }
+        const [e] = await api.entries({ offset: i, limit: 1 });
+        if (!e || e.index !== i) throw new Error(`entry ${i} not returned`);
+        const payload = ((e.raw.entry as Record<string, unknown> | undefined)?.payload ?? {}) as Record<string, unknown>;
+        const sameRecord = e.kind !== "disembarkation" || payload.id === undefined || payload.id === d.id;
+        const r = await verifyEntry(e, cp.tree_size, root);
+        ok &&= r.ok && sameRecord;
+        parts.push(`entry ${i} (${e.kind ?? "?"}): ${sameRecord ? r.text : "logged record differs from this one"}`);
+      }
+      out.className = `record-check ${ok ? "pass" : "fail"}`;
+      out.textContent = ` ${ok ? "✔" : "✘"} ${parts.join("; ")}`;
+    } catch (e) {
+      out.className = "record-check fail";
+      out.textContent = ` ✘ ${errorText(e)}`;
+    } finally {
+      btn.disabled = false;
+    }
+  } }, "Verify this record in the log");
+  return h("p", {}, indices.length ? btn : h("span", { class: "muted" }, "Not logged yet."), out);
 }
