@@ -157,6 +157,12 @@ async def test_auditor_sees_compliance_and_integrity_passes(
     await page.screenshot(path=str(artifacts / "auditor-view.png"), full_page=True)
     assert await verdict.get_attribute("data-ok") == "true", text
     assert "signature valid" in text
+    async with page.expect_download() as dl:
+        await page.click("text=Transparency log, entries and checkpoints")
+    download = await dl.value
+    assert download.suggested_filename == "transparency-log.json"
+    await download.save_as(str(artifacts / "transparency-log.json"))
+    assert b'"entries"' in (artifacts / "transparency-log.json").read_bytes()
     await page.context.close()
 
 
