@@ -248,3 +248,19 @@ async def test_rcc_view_stays_responsive_with_twenty_thousand_vessels(
     assert stats["canvases"] == 1
     assert stats["draw_p50_ms"] < 150, stats
     await rcc.context.close()
+
+
+async def test_wrong_password_gives_a_clear_message(
+    browser: Any, live_server: LiveServer, world: World
+) -> None:
+    """A failed login says what went wrong and stays on the login form."""
+    ctx = await browser.new_context()
+    page = await ctx.new_page()
+    await page.goto(f"{live_server.url}/")
+    await page.fill("input[name=username]", world.rcc)
+    await page.fill("input[name=password]", "not-the-password")
+    await page.click("button[type=submit]")
+    error = page.locator("form.login .error")
+    await error.filter(has_text="Wrong user name or password").wait_for(timeout=10_000)
+    assert await page.locator("#rcc-map").count() == 0
+    await ctx.close()
