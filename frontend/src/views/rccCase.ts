@@ -225,7 +225,7 @@ export class CasePanel {
         this.hooks.onCandidates();
       });
       const caps = Object.entries(c.capabilities ?? {})
-        .filter(([, v]) => v !== false && v !== null && v !== 0)
+        .filter(([k, v]) => v !== false && v !== null && v !== 0 && k !== "vessel_class")
         .map(([k, v]) => h("span", { class: "cap" }, v === true ? k.replace(/_/g, " ") : `${k.replace(/_/g, " ")} ${v}`));
       return h(
         "tr",
@@ -243,12 +243,12 @@ export class CasePanel {
     });
     mount(
       this.candidatesEl,
-      h(
+      h("div", { class: "table-scroll" }, h(
         "table",
         { class: "candidates" },
         h("thead", {}, h("tr", {}, ["", "Vessel", "nm", "ETA min", "Report", "Capabilities", "Score", "Answer", ""].map((t) => h("th", {}, t)))),
         h("tbody", {}, rows),
-      ),
+      )),
       this.stale.length
         ? h("details", {}, h("summary", {}, `${this.stale.length} vessels left out (stale or doubtful reports)`),
             h("ul", {}, this.stale.map((c) => h("li", {}, `${c.name ?? c.mmsi} · ${c.reason.replace(/_/g, " ")} · report ${age(c.report_age_s)} old`))))
@@ -281,7 +281,8 @@ export class CasePanel {
       const a = await api.getAlert(id);
       const reach = a.recipients.filter((r) => r.reachable).length;
       const unreachable = a.recipients.filter((r) => !r.reachable).map((r) => `${r.mmsi}${r.reason ? ` (${r.reason.replace(/_/g, " ")})` : ""}`);
-      notify(`Alert ${id}: ${reach} of ${a.recipients.length} reachable.${unreachable.length ? ` Not reachable: ${unreachable.join(", ")}` : ""}`, "info", 12000);
+      const shown = unreachable.slice(0, 6).join(", ") + (unreachable.length > 6 ? ` and ${unreachable.length - 6} more` : "");
+      notify(`Alert ${id}: ${reach} of ${a.recipients.length} reachable now.${unreachable.length ? ` Not reachable: ${shown}.` : ""}`, "info", 12000);
     } catch (e) {
       notify(`Recipients unavailable: ${errorText(e)}`, "error");
     }
