@@ -48,6 +48,9 @@ async def drop(url: str) -> None:
 async def ingest_db_url() -> AsyncIterator[str]:
     """URL of a fresh `<SAR_TEST_DB>_ingest` database on the shared test server."""
     name = os.environ.get("SAR_TEST_DB", "sar_test") + "_ingest"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        name = f"{name}_{worker}"
     url = f"{SERVER_URL.rsplit('/', 1)[0]}/{name}"
     await create_migrated(url)
     yield url
