@@ -23,6 +23,7 @@ class IngestStats:
     distress_signals: int = 0
     suspect_positions: int = 0
     bad_tag_blocks: int = 0
+    dead_letter_errors: int = 0
     dead_letter: IO[bytes] | None = None
 
     def reject(self, reason: str, raw: bytes, nlines: int = 1) -> None:
@@ -32,7 +33,7 @@ class IngestStats:
             try:
                 self.dead_letter.write(reason.encode() + b"\t" + raw.replace(b"\n", b"\t") + b"\n")
             except (OSError, ValueError):
-                self.rejected["dead_letter_write_failed"] += 0
+                self.dead_letter_errors += 1  # the line is still counted as rejected above
 
     @property
     def rejected_total(self) -> int:
