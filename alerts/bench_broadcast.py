@@ -33,6 +33,7 @@ app = typer.Typer(help="Alert broadcast benchmark.")
 
 DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/sar_bench_broadcast"
 MMSI_BASE = 990_000_000
+ACK_EVERY_S = 1.0
 _ALERT_ID = re.compile(r'"alert_id": ?(\d+)')
 
 
@@ -129,9 +130,10 @@ async def _serve(url: str, port: int) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
-    async with alerts_runtime(engine, listener, settings=settings, escalation=False):
+    async with alerts_runtime(engine, listener, settings=settings, escalation=False) as runtime:
         print("ready", flush=True)
-        await stop.wait()
+        rounds = [(n, round(r), round(t)) for n, r, t in runtime.hub.push_ms if n]
+        print(f"hub rounds (frames, read ms, total ms): {rounds[-30:]}", file=sys.stderr)
     await listener.stop()
     await engine.dispose()
 
@@ -145,7 +147,18 @@ async def _clients(port: int, tokens_file: Path, alerts: int, out: Path, timeout
     all_in = asyncio.Event()
     url = f"ws://127.0.0.1:{port}/ws/ship?resume_from=0"
 
+    errors: list[str] = []
+
     async def one(i: int, token: str) -> None:
+        for attempt in range(5):
+            try:
+                await attempt_one(i, token)
+                return
+            except Exception as exc:  # a refused or timed-out handshake under load: retry
+                errors.append(repr(exc))
+                await asyncio.sleep(0.5 * (attempt + 1))
+
+    async def attempt_one(i: int, token: str) -> None:
         nonlocal welcomed
         await gate.acquire()
         released = False
@@ -158,6 +171,7 @@ async def _clients(port: int, tokens_file: Path, alerts: int, out: Path, timeout
                 open_timeout=60,
             ) as ws:
                 mine = received[i]
+                acked_at = time.time()
                 async for raw in ws:
                     now = time.time()
                     if not released:
@@ -173,7 +187,10 @@ async def _clients(port: int, tokens_file: Path, alerts: int, out: Path, timeout
                         continue
                     mine.append((int(m.group(1)), now))
                     seq = text[text.index('"seq":') + 6 : text.index(',"ts"')]
-                    await ws.send('{"type":"ack","data":{"seq":' + seq + "}}")
+                    if len(mine) >= alerts or now - acked_at >= ACK_EVERY_S:
+                        # Acks are cumulative: one per second is enough (as a bridge client does).
+                        acked_at = now
+                        await ws.send('{"type":"ack","data":{"seq":' + seq + "}}")
                     if len(mine) >= alerts:
                         return
         finally:
@@ -181,7 +198,13 @@ async def _clients(port: int, tokens_file: Path, alerts: int, out: Path, timeout
                 gate.release()
 
     tasks = [asyncio.create_task(one(i, t)) for i, t in enumerate(tokens)]
-    await asyncio.wait_for(all_in.wait(), timeout=300)
+    try:
+        await asyncio.wait_for(all_in.wait(), timeout=300)
+    except TimeoutError:
+        print(f"only {welcomed} clients connected; errors: {errors[:3]}", file=sys.stderr)
+        raise
+    if errors:
+        print(f"{len(errors)} connection retries, e.g. {errors[0]}", file=sys.stderr)
     print("ready", flush=True)
     await asyncio.wait(tasks, timeout=timeout_s)
     out.write_text(json.dumps(received))

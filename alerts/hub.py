@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import logging
+import time
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
@@ -111,6 +113,8 @@ class Hub:
         self._conn: asyncpg.Connection | None = None
         self.rounds = 0
         self.dropped_slow = 0
+        self.push_ms: collections.deque[tuple[int, float, float]] = collections.deque(maxlen=256)
+        """Recent rounds: (frames, read ms, total ms)."""
 
     @property
     def connected(self) -> int:
@@ -204,6 +208,9 @@ class Hub:
 
     async def _push(self, dirty: set[int]) -> None:
         self.rounds += 1
+        started = time.perf_counter()
+        read_s = 0.0
+        frames = 0
         page = self._settings.replay_page
         batch = 2000
         wanted: list[tuple[int, int, int, int]] = []
@@ -220,7 +227,10 @@ class Hub:
             wanted.append((sock.id, sock.mmsi, sock.cursor, limit))
         for start in range(0, len(wanted), batch):
             chunk = wanted[start : start + batch]
+            t_read = time.perf_counter()
             rows = await self._read(chunk)
+            read_s += time.perf_counter() - t_read
+            frames += len(rows)
             counts: dict[int, int] = {}
             for row in rows:
                 sock = self._sockets.get(row.socket_id)
@@ -246,6 +256,7 @@ class Hub:
                         sock.needs_more = True
                 elif sock.replaying:
                     sock.replaying = False
+        self.push_ms.append((frames, read_s * 1000, (time.perf_counter() - started) * 1000))
 
     async def _read(self, chunk: list[tuple[int, int, int, int]]) -> list[repository.PendingRow]:
         """Pending deliveries on the hub's own connection (reopened after any failure)."""
