@@ -132,6 +132,7 @@ async def _serve(url: str, port: int) -> None:
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     async with alerts_runtime(engine, listener, settings=settings, escalation=False) as runtime:
         print("ready", flush=True)
+        await stop.wait()
         rounds = [(n, round(r), round(t)) for n, r, t in runtime.hub.push_ms if n]
         print(f"hub rounds (frames, read ms, total ms): {rounds[-30:]}", file=sys.stderr)
     await listener.stop()

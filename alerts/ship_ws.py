@@ -93,6 +93,8 @@ class ShipServer:
             ping_interval=s.ping_interval_s,
             ping_timeout=s.ping_timeout_s,
             close_timeout=2,
+            # A reconnect storm (every ship after a restart) queues handshakes on the DB pool.
+            open_timeout=30,
             reuse_port=s.ship_ws_reuse_port,
             backlog=4096,
         )
