@@ -4,6 +4,8 @@ import type { Vessel } from "./api";
 import { displayHeading, distressKind, isStale, vesselColour } from "./vesselStyle";
 
 const MAX_LAT = 85.0511287798;
+/** Canvas margin around the view, as a fraction of its size, drawn in advance for panning. */
+const PAD = 0.25;
 
 /** Web Mercator normalised to [0, 1] (x east, y south), as Leaflet's EPSG:3857 at scale 1. */
 function mercator(lat: number, lon: number): [number, number] {
@@ -29,6 +31,8 @@ export class VesselLayer extends L.Layer {
   private screenY = new Float32Array(0);
   private frame = 0;
   private highlighted = new Set<number>();
+  private padX = 0;
+  private padY = 0;
   lastDrawMs = 0;
 
   constructor(private readonly onPick?: (v: Vessel, at: L.LatLng) => void) {
@@ -91,14 +95,16 @@ export class VesselLayer extends L.Layer {
     pane.style.zIndex = "450";
     pane.style.pointerEvents = "none";
     this.canvas = L.DomUtil.create("canvas", "vessel-canvas", pane);
-    map.on("move zoom resize viewreset moveend", this.schedule, this);
+    // No redraw while panning: the canvas sits in a map pane and moves with it; the padding
+    // around the view keeps the edges filled until the pan ends.
+    map.on("zoomend resize viewreset moveend", this.schedule, this);
     map.on("click", this.pick, this);
     this.schedule();
     return this;
   }
 
   onRemove(map: L.Map): this {
-    map.off("move zoom resize viewreset moveend", this.schedule, this);
+    map.off("zoomend resize viewreset moveend", this.schedule, this);
     map.off("click", this.pick, this);
     this.canvas?.remove();
     this.canvas = null;
@@ -119,10 +125,15 @@ export class VesselLayer extends L.Layer {
     const canvas = this.canvas;
     if (!map || !canvas) return;
     const t0 = performance.now();
-    const size = map.getSize();
+    const view = map.getSize();
+    const padX = Math.round(view.x * PAD);
+    const padY = Math.round(view.y * PAD);
+    const size = L.point(view.x + 2 * padX, view.y + 2 * padY);
     const dpr = window.devicePixelRatio || 1;
-    const topLeft = map.containerPointToLayerPoint([0, 0]);
+    const topLeft = map.containerPointToLayerPoint([-padX, -padY]);
     L.DomUtil.setPosition(canvas, topLeft);
+    this.padX = padX;
+    this.padY = padY;
     if (canvas.width !== size.x * dpr || canvas.height !== size.y * dpr) {
       canvas.width = size.x * dpr;
       canvas.height = size.y * dpr;
@@ -204,8 +215,8 @@ export class VesselLayer extends L.Layer {
     let best = -1;
     let bestD = 100;
     for (let i = 0; i < this.items.length; i++) {
-      const dx = this.screenX[i] - cp.x;
-      const dy = this.screenY[i] - cp.y;
+      const dx = this.screenX[i] - this.padX - cp.x;
+      const dy = this.screenY[i] - this.padY - cp.y;
       const d = dx * dx + dy * dy;
       if (d < bestD) {
         bestD = d;
