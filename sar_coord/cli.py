@@ -152,6 +152,8 @@ def up(
     children: list[subprocess.Popen[bytes]] = []
     with database(settings) as url:
         os.environ["SAR_DATABASE_URL"] = url  # the worker processes read it
+        # The ship channel listens where the API does unless told otherwise.
+        os.environ.setdefault("ALERTS_SHIP_WS_HOST", host)
         get_settings.cache_clear()
         try:
             admin, pw_file = asyncio.run(
@@ -164,9 +166,11 @@ def up(
                 children.append(subprocess.Popen([*_self(), "ingest", "--no-progress", *sources]))
             elif settings.demo and not no_demo:
                 children += _start_demo(url, settings.home, settings.demo_speed)
+            ship_port = os.environ.get("ALERTS_SHIP_WS_PORT", "8765")
             console.print(
                 f"[bold green]sar-coord[/] dashboard: http://{host}:{port}/  "
-                f"API docs: http://{host}:{port}/docs"
+                f"API docs: http://{host}:{port}/docs  "
+                f"ship channel: ws://{os.environ['ALERTS_SHIP_WS_HOST']}:{ship_port}/ws/ship"
             )
             uvicorn.run(
                 "sar_coord.main:create_app",
