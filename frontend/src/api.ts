@@ -1,6 +1,6 @@
 // HTTP client: every endpoint the dashboard calls, in one place (paths, query names, error bodies).
 // Body shapes live in types.ts and websocket frames in protocol.ts; views import all three from here.
-import type { Alert, AlertCreate, Candidate, CandidateList, Case, CaseCreate, CaseEvent, Checkpoint, Disembarkation, InclusionProof, LogEntry, LoginResponse, Recipient, User, Vessel } from "./types";
+import type { Alert, AlertCreate, Candidate, CandidateList, Case, CaseCreate, CaseEvent, Checkpoint, Designation, Disembarkation, DisembarkationCreate, InclusionProof, LogEntry, LoginResponse, PartnerReport, Port, PortStatus, Recipient, User, Vessel } from "./types";
 import type { Envelope } from "./protocol";
 
 export * from "./types";
@@ -12,6 +12,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     readonly detail: unknown,
+    /** FastAPI validation errors as sent (422), for mapping onto form fields. */
+    readonly errors: { loc?: (string | number)[]; msg?: string }[] = [],
   ) {
     super(ApiError.describe(status, code, detail));
   }
@@ -70,12 +72,14 @@ async function request(method: string, path: string, body?: unknown, q?: Query):
   if (!res.ok) {
     let code = "";
     let detail: unknown = res.statusText;
+    let errors: { loc?: (string | number)[]; msg?: string }[] = [];
     try {
       const j = (await res.json()) as { error?: string; detail?: unknown };
       code = j.error ?? "";
       detail = j.detail ?? detail;
       // FastAPI validation errors: [{loc, msg}] -> readable text.
       if (Array.isArray(detail)) {
+        errors = detail as typeof errors;
         detail = detail
           .map((d: { loc?: unknown[]; msg?: string }) => `${(d.loc ?? []).slice(1).join(".")}: ${d.msg ?? ""}`)
           .join("; ");
@@ -84,7 +88,7 @@ async function request(method: string, path: string, body?: unknown, q?: Query):
       /* not JSON: keep the status text */
     }
     if (res.status === 401 && path !== "/auth/login" && onUnauthorized) onUnauthorized();
-    throw new ApiError(res.status, code, detail);
+    throw new ApiError(res.status, code, detail, errors);
   }
   return res;
 }
@@ -204,6 +208,11 @@ export const api = {
   answerHttp: (alertId: number | string, body: Record<string, unknown>, mmsi?: number) =>
     json<{ id: number; duplicate: boolean }>("POST", `/alerts/${alertId}/answers${qs({ mmsi })}`, body),
 
+  partnerReport: (body: PartnerReport) => json<Case>("POST", "/cases/partner-report", body).then(normCase),
+  searchPorts: (q: string, limit = 12) => json<Port[]>("GET", "/places/ports", undefined, { q, limit }),
+  portStatus: (locode: string, at?: string) => json<PortStatus>("GET", `/places/ports/${encodeURIComponent(locode)}`, undefined, { at }),
+  designations: () => json<Designation[]>("GET", "/places/designations"),
+  recordDisembarkation: (body: DisembarkationCreate) => json<Disembarkation>("POST", "/disembarkations", body),
   disembarkations: (q?: Query) =>
     json<Disembarkation[] | { items: Disembarkation[] }>("GET", "/disembarkations", undefined, q).then(items),
   latestCheckpoint: () => json<Checkpoint>("GET", "/audit/checkpoint").then(normCheckpoint),

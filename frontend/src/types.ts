@@ -203,3 +203,78 @@ export interface Recipient {
   reason: string | null;
   distance_nm: number | null;
 }
+
+/** A port of the gazetteer (WGS 84 degrees). */
+export interface Port {
+  locode: string;
+  name: string;
+  country: string;
+  country_name: string | null;
+  other_names: string[];
+  lat: number;
+  lon: number;
+}
+
+export type PlaceStatus = "designated" | "not_safe" | "unassessed";
+
+/** One designation version (country-wide when locode is null); never edited in place. */
+export interface Designation {
+  id: number;
+  country: string;
+  locode: string | null;
+  status: PlaceStatus;
+  legal_basis: string;
+  citation: string;
+  effective_from: string;
+  effective_until: string | null;
+  set_by: string;
+  set_at: string;
+}
+
+export interface PortStatus {
+  port: Port;
+  at: string;
+  status: PlaceStatus;
+  designation: Designation | null;
+}
+
+export interface PersonCounts {
+  total: number;
+  minors: number;
+  unaccompanied_minors: number;
+  women: number;
+  medical_cases: number;
+  deceased: number;
+}
+
+/** POST /disembarkations body: counts only, never names or identifiers of rescued people. */
+export interface DisembarkationCreate {
+  case_id: number;
+  rescuing_mmsi: number;
+  rescued_at: string;
+  persons_rescued: number;
+  disembarking_mmsi?: number;
+  transfers: { from_mmsi: number; to_mmsi: number; persons: number; transferred_at?: string }[];
+  port_locode: string;
+  disembarked_at: string;
+  persons: PersonCounts;
+  persons_seeking_asylum: number;
+  departure_country?: string;
+  assignment?: { assigned_by: string; assigned_at: string; reference: string };
+  notes?: string;
+}
+
+/** POST /cases/partner-report body: a boat reported by a hotline, NGO, aircraft or passing ship. */
+export interface PartnerReport {
+  reported_by: string;
+  lat: number;
+  lon: number;
+  datum_uncertainty_nm?: number;
+  persons_on_board?: number;
+  boat_type?: "rubber" | "wooden" | "fishing" | "sailing" | "other";
+  boat_colour?: string;
+  engine_working?: boolean;
+  departure_country?: string;
+  first_rcc?: string;
+  description?: string;
+}

@@ -10,6 +10,8 @@ import { distressKind } from "../vesselStyle";
 import { LiveSocket } from "../ws";
 import { VesselLayer } from "../vesselLayer";
 import { CasePanel } from "./rccCase";
+import { DisembarkPanel } from "./disembark";
+import { partnerReportForm } from "./partner";
 import { syntheticFleet } from "./synthetic";
 
 export function rccView(body: HTMLElement, s: Session): View {
@@ -20,12 +22,15 @@ export function rccView(body: HTMLElement, s: Session): View {
   const status = h("span", { class: "status", id: "ws-status" }, "connecting…");
   const fleetInfo = h("span", { class: "muted", id: "fleet-info" }, "");
   const newCaseBtn = h("button", { id: "new-case" }, "New case");
+  const partnerBtn = h("button", { id: "partner-report", class: "secondary", title: "A boat reported by a hotline, NGO, aircraft or ship" }, "Partner report");
+  const disembarkEl = h("section", { id: "disembark-section" });
   const side = h(
     "aside",
     { class: "sidebar" },
-    h("div", { class: "row between" }, h("h2", {}, "Cases"), newCaseBtn),
+    h("div", { class: "row between" }, h("h2", {}, "Cases"), h("span", { class: "row" }, partnerBtn, newCaseBtn)),
     caseList,
     panelEl,
+    disembarkEl,
   );
   mount(
     body,
@@ -45,11 +50,7 @@ export function rccView(body: HTMLElement, s: Session): View {
   const panel = new CasePanel(panelEl, {
     onCandidates: () => drawCases(),
     onRadiusPreview: () => drawCases(),
-    onPickDatum: (cb) => {
-      picking = cb;
-      mapEl.classList.add("picking");
-      notify("Click the map to set the datum.", "info");
-    },
+    onPickDatum: (cb) => pickDatum(cb),
     onCaseCreated: (c) => {
       cases.set(String(c.id), c);
       select(String(c.id));
@@ -60,6 +61,13 @@ export function rccView(body: HTMLElement, s: Session): View {
       drawCases();
     },
   });
+
+  const disembark = new DisembarkPanel(disembarkEl);
+  function pickDatum(cb: (lat: number, lon: number) => void): void {
+    picking = cb;
+    mapEl.classList.add("picking");
+    notify("Click the map to set the datum.", "info");
+  }
 
   function vesselPopup(v: Vessel, at: L.LatLng): void {
     const dk = distressKind(v.mmsi);
@@ -170,8 +178,10 @@ export function rccView(body: HTMLElement, s: Session): View {
     if (c) {
       map.setView([c.lat, unwrapLon(c.lon, map.getCenter().lng)], Math.max(map.getZoom(), 7));
       void panel.show(c);
+      disembark.show(c);
     } else {
       panel.clear();
+      disembark.clear();
     }
     drawCases();
   }
@@ -299,6 +309,18 @@ export function rccView(body: HTMLElement, s: Session): View {
   newCaseBtn.addEventListener("click", () => {
     select(null);
     panel.newCaseForm(map.getCenter().lat, ((map.getCenter().lng + 540) % 360) - 180);
+  });
+
+  partnerBtn.addEventListener("click", () => {
+    select(null);
+    const centre = map.getCenter();
+    partnerReportForm(panelEl, centre.lat, ((centre.lng + 540) % 360) - 180, {
+      onPickDatum: pickDatum,
+      onCaseCreated: (c) => {
+        cases.set(String(c.id), c);
+        select(String(c.id));
+      },
+    }, () => panel.clear());
   });
 
   void loadCases();
