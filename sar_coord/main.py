@@ -34,6 +34,7 @@ from sar_coord.core.events import Listener
 from sar_coord.disembarkation.router import router as disembarkation_router
 from sar_coord.health import router as health_router
 from sar_coord.places.router import router as places_router
+from sar_coord.vessels.retention import run_housekeeper
 from sar_coord.vessels.router import router as vessels_router
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,10 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         tasks = [
             asyncio.create_task(run_distress_consumer(sessionmaker, listener), name="distress"),
             asyncio.create_task(run_checkpointer(sessionmaker), name="checkpointer"),
+            asyncio.create_task(
+                run_housekeeper(sessionmaker, retention_days=settings.position_retention_days),
+                name="partitions",
+            ),
         ]
         try:
             async with alerts_runtime(engine, listener, freeze_gc=False) as runtime:
