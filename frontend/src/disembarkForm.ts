@@ -60,9 +60,9 @@ export function emptyForm(caseId: number): DisembarkFormValues {
   };
 }
 
-/** A datetime-local value ("2026-11-28T10:05") or ISO text, read as UTC; null when invalid or empty. */
+/** "2026-11-28 10:05" (or ISO text) read as UTC unless it carries an offset; null when invalid or empty. */
 export function utcIso(v: string): string | null {
-  const s = v.trim();
+  const s = v.trim().replace(/^(\d{4}-\d\d-\d\d)[ T]+/, "$1T");
   if (!s) return null;
   const hasZone = /(Z|[+-]\d\d:?\d\d)$/i.test(s);
   const withSeconds = /T\d\d:\d\d$/.test(s) ? `${s}:00` : s;
@@ -70,10 +70,10 @@ export function utcIso(v: string): string | null {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
-/** An ISO time as a datetime-local value in UTC ("YYYY-MM-DDTHH:MM"). */
+/** An ISO time as typed in the form: UTC, 24-hour, "YYYY-MM-DD HH:MM". */
 export function toUtcInput(iso: string | Date): string {
   const d = typeof iso === "string" ? new Date(iso) : iso;
-  return Number.isNaN(d.getTime()) ? "" : d.toISOString().slice(0, 16);
+  return Number.isNaN(d.getTime()) ? "" : d.toISOString().slice(0, 16).replace("T", " ");
 }
 
 function count(v: string): number | null {

@@ -1,6 +1,6 @@
 // Disembarkation form -> request body, checks, 422 mapping, prefill from ship answers.
 import { describe, expect, it } from "vitest";
-import { buildDisembarkation, emptyForm, fieldForError, mapApiErrors, rescuerFromEvents, unaccounted, utcIso, type DisembarkFormValues } from "../src/disembarkForm";
+import { buildDisembarkation, emptyForm, fieldForError, mapApiErrors, rescuerFromEvents, toUtcInput, unaccounted, utcIso, type DisembarkFormValues } from "../src/disembarkForm";
 
 function filled(over: Partial<DisembarkFormValues> = {}): DisembarkFormValues {
   return {
@@ -161,5 +161,13 @@ describe("prefill from the ships' answers", () => {
       { kind: "ship_accept", at: "2026-11-27T20:05:00Z", data: { mmsi: 247000002 } },
     ])?.mmsi).toBe(247000002);
     expect(rescuerFromEvents([{ kind: "created", at: "2026-11-27T19:00:00Z", data: {} }])).toBeNull();
+  });
+});
+
+describe("UTC time fields", () => {
+  it("shows times as 24-hour UTC and reads them back", () => {
+    expect(toUtcInput("2026-11-28T22:05:30+02:00")).toBe("2026-11-28 20:05");
+    expect(utcIso(toUtcInput("2026-11-28T22:05:30+02:00"))).toBe("2026-11-28T20:05:00.000Z");
+    expect(utcIso("2026-11-28 7:05")).toBeNull();
   });
 });

@@ -73,7 +73,7 @@ export class DisembarkPanel {
     this.transfers = [];
     this.port = null;
     const num = { type: "number", min: 0, step: 1, inputmode: "numeric" };
-    const when = { type: "datetime-local" };
+    const when = { type: "text", placeholder: "YYYY-MM-DD HH:MM", maxlength: 25, inputmode: "numeric", "data-kind": "utc-time" };
     const q = h("input", { id: "dis-port-q", type: "search", placeholder: "port name or UN/LOCODE", autocomplete: "off" });
     q.addEventListener("input", () => {
       window.clearTimeout(this.searchTimer);
