@@ -272,7 +272,7 @@ def bench_broadcast(
         client_proc: subprocess.Popen[str] | None = None
         try:
             _wait_ready(server, "server")
-            timeout_s = alerts * pause_s + 60
+            timeout_s = alerts * (pause_s + 5) + 60  # issuing to 10k ships takes seconds
             client_proc = _spawn(
                 f"_clients({port}, b.Path({str(tokens_file)!r}), {alerts}, "
                 f"b.Path({str(out)!r}), {timeout_s})"

@@ -7,6 +7,7 @@ import contextlib
 import functools
 import logging
 import socket
+import weakref
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -76,7 +77,10 @@ class ShipServer:
         self._sessionmaker = sessionmaker
         self._settings = settings
         self._server: Server | None = None
-        self._pending: dict[int, tuple[ShipIdentity, int | None]] = {}
+        # Identity from the handshake, for the handler; dropped with the connection object.
+        self._pending: weakref.WeakKeyDictionary[
+            ServerConnection, tuple[ShipIdentity, int | None]
+        ] = weakref.WeakKeyDictionary()
         self.port: int | None = None
 
     async def start(self) -> int:
@@ -131,11 +135,11 @@ class ShipServer:
             return connection.respond(HTTPStatus.BAD_REQUEST, f"{exc.detail}\n")
         except AppError as exc:
             return connection.respond(HTTPStatus(exc.status_code), f"{exc.detail}\n")
-        self._pending[id(connection)] = (identity, resume_from)
+        self._pending[connection] = (identity, resume_from)
         return None
 
     async def _handle(self, ws: ServerConnection) -> None:
-        identity, resume_from = self._pending.pop(id(ws))
+        identity, resume_from = self._pending.pop(ws)
         if self._settings.sndbuf_bytes:
             raw = ws.transport.get_extra_info("socket")
             if raw is not None:
