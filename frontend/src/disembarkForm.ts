@@ -247,3 +247,10 @@ export function rescuerFromEvents(events: CaseEvent[]): { mmsi: number; at: stri
   }
   return null;
 }
+
+/** Case statuses to pass through, in order, to reach "disembarked" (the server's status machine). */
+export function pathToDisembarked(status: string): string[] {
+  if (["open", "alerting", "assisting"].includes(status)) return ["rescued", "disembarked"];
+  if (status === "rescued") return ["disembarked"];
+  return [];
+}

@@ -1,6 +1,6 @@
 // Disembarkation form -> request body, checks, 422 mapping, prefill from ship answers.
 import { describe, expect, it } from "vitest";
-import { buildDisembarkation, emptyForm, fieldForError, mapApiErrors, rescuerFromEvents, toUtcInput, unaccounted, utcIso, type DisembarkFormValues } from "../src/disembarkForm";
+import { buildDisembarkation, emptyForm, fieldForError, mapApiErrors, pathToDisembarked, rescuerFromEvents, toUtcInput, unaccounted, utcIso, type DisembarkFormValues } from "../src/disembarkForm";
 
 function filled(over: Partial<DisembarkFormValues> = {}): DisembarkFormValues {
   return {
@@ -169,5 +169,14 @@ describe("UTC time fields", () => {
     expect(toUtcInput("2026-11-28T22:05:30+02:00")).toBe("2026-11-28 20:05");
     expect(utcIso(toUtcInput("2026-11-28T22:05:30+02:00"))).toBe("2026-11-28T20:05:00.000Z");
     expect(utcIso("2026-11-28 7:05")).toBeNull();
+  });
+});
+
+describe("case status after a disembarkation", () => {
+  it("steps through rescued when needed, never from a finished case", () => {
+    expect(pathToDisembarked("alerting")).toEqual(["rescued", "disembarked"]);
+    expect(pathToDisembarked("rescued")).toEqual(["disembarked"]);
+    expect(pathToDisembarked("disembarked")).toEqual([]);
+    expect(pathToDisembarked("cancelled")).toEqual([]);
   });
 });

@@ -152,6 +152,11 @@ async def test_rcc_records_disembarkations_and_sees_compliance(
     assert await page.locator("#dis-result li[data-outcome=violation]").count() == 0
     assert await page.locator("#dis-form-error.hidden").count() == 1
 
+    # The case moves to "disembarked" (through "rescued") from the result.
+    await page.click("#dis-set-status")
+    await page.wait_for_selector("#case-panel .case-head .badge.status-disembarked", timeout=10_000)
+    assert "disembarked" in await page.inner_text("#dis-result")
+
     # Tripoli: listed as not a place of safety; choosing it needs a confirmation.
     assert await choose_port(page, "LYTIP") == "not_safe"
     warning = page.locator("#dis-refoulement-warning")

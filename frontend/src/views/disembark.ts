@@ -6,6 +6,7 @@ import {
   buildDisembarkation,
   emptyForm,
   mapApiErrors,
+  pathToDisembarked,
   rescuerFromEvents,
   toUtcInput,
   unaccounted,
@@ -40,7 +41,12 @@ export class DisembarkPanel {
   private headcountEl = h("div", { id: "dis-headcount", class: "muted" });
   private prefillEl = h("div", { id: "dis-prefill", class: "muted" });
 
-  constructor(private readonly el: HTMLElement) {
+  private current: Case | null = null;
+
+  constructor(
+    private readonly el: HTMLElement,
+    private readonly onCaseUpdated: (c: Case) => void = () => undefined,
+  ) {
     this.clear();
   }
 
@@ -52,7 +58,9 @@ export class DisembarkPanel {
 
   /** Show the empty form for case `c` (kept as typed while the same case stays selected). */
   show(c: Case): void {
-    if (this.caseId === String(c.id)) return;
+    const same = this.caseId === String(c.id);
+    this.current = c;
+    if (same) return;
     this.caseId = String(c.id);
     this.el.classList.remove("hidden");
     this.render(c);
@@ -307,6 +315,28 @@ export class DisembarkPanel {
     }
   }
 
+  /** Offer to move the case to "disembarked" (through "rescued" when needed). */
+  private statusButton(): HTMLElement | null {
+    const c = this.current;
+    const steps = c ? pathToDisembarked(c.status) : [];
+    if (!c || steps.length === 0) return null;
+    const btn = h("button", { type: "button", class: "small secondary", id: "dis-set-status" }, `Mark case disembarked (now ${c.status})`);
+    btn.addEventListener("click", async () => {
+      btn.disabled = true;
+      try {
+        let updated = c;
+        for (const st of steps) updated = await api.changeStatus(c.id, st, "disembarkation recorded");
+        this.current = updated;
+        this.onCaseUpdated(updated);
+        btn.replaceWith(h("span", { class: "muted" }, `Case is now ${updated.status}.`));
+      } catch (e) {
+        btn.disabled = false;
+        notify(`Status not changed: ${errorText(e)}`, "error");
+      }
+    });
+    return h("div", { class: "row" }, btn);
+  }
+
   private renderResult(rec: Disembarkation): void {
     const ev = rec.evaluations[rec.evaluations.length - 1];
     const o = ev?.outcome ?? "none";
@@ -318,6 +348,7 @@ export class DisembarkPanel {
         h("span", { class: `badge ${OUTCOME_BADGE[r.outcome] ?? ""}` }, r.outcome), " ",
         h("strong", {}, r.rule.replace(/^[a-z]_/, "").replace(/_/g, " ")), " — ", r.explanation,
         r.attributed_to?.length ? h("span", { class: "muted" }, ` (attributed to ${r.attributed_to.join(", ")})`) : null))) : null,
+      this.statusButton(),
     ));
     this.resultEl.scrollIntoView({ block: "nearest" });
   }

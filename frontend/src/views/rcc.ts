@@ -57,12 +57,18 @@ export function rccView(body: HTMLElement, s: Session): View {
     },
     onCaseUpdated: (c) => {
       cases.set(String(c.id), c);
+      if (String(c.id) === selectedId) disembark.show(c);
       renderCaseList();
       drawCases();
     },
   });
 
-  const disembark = new DisembarkPanel(disembarkEl);
+  const disembark = new DisembarkPanel(disembarkEl, (c) => {
+    cases.set(String(c.id), c);
+    renderCaseList();
+    drawCases();
+    if (String(c.id) === selectedId) void panel.show(c);
+  });
   function pickDatum(cb: (lat: number, lon: number) => void): void {
     picking = cb;
     mapEl.classList.add("picking");
