@@ -70,6 +70,7 @@ async def test_rcc_records_disembarkations_and_sees_compliance(
     await page.fill("#pr-boat_colour", "grey")
     await page.select_option("#pr-engine_working", "no")
     await page.fill("#pr-departure_country", "ly")
+    await page.screenshot(path=str(artifacts / "rcc-partner-report.png"))
     await page.click("#pr-submit")
     await page.wait_for_selector("#disembark-panel", timeout=15_000)
     assert await page.locator("#dis-departure_country").input_value() == "LY"
@@ -184,21 +185,58 @@ async def test_rcc_records_disembarkations_and_sees_compliance(
     await page.context.close()
 
 
-async def test_a_refusal_from_the_server_is_shown_in_the_form(
+async def token(client: httpx.AsyncClient, username: str) -> dict[str, str]:
+    """Bearer header for `username`."""
+    r = await client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+async def test_ship_answers_prefill_and_a_refusal_is_shown_in_the_form(
     browser: Any, live_server: LiveServer, world: World
 ) -> None:
-    """A record the server refuses (port not in the gazetteer) shows why, and no result."""
+    """The rescuing ship's answer prefills the form; a record the server refuses says why."""
+    async with httpx.AsyncClient(base_url=live_server.url) as client:
+        rcc = await token(client, world.rcc)
+        master = await token(client, world.master)
+        case = (
+            await client.post("/api/v1/cases", json={"lat": 35.1, "lon": 13.0}, headers=rcc)
+        ).json()
+        alert = (
+            await client.post(
+                "/api/v1/alerts",
+                headers=rcc,
+                json={
+                    "case_id": case["id"],
+                    "kind": "targeted",
+                    "mmsis": [world.master_mmsi],
+                    "message": "prefill check",
+                },
+            )
+        ).json()
+        r = await client.post(
+            f"/api/v1/alerts/{alert['id']}/answers",
+            params={"mmsi": world.master_mmsi},
+            headers=master,
+            json={
+                "kind": "rescued",
+                "client_msg_id": f"prefill-{world.tag}",
+                "counts": {"adults": 4, "minors": 1},
+            },
+        )
+        assert r.status_code in (200, 201), r.text
+
     page, _ = await rcc_page(browser, live_server, world)
-    await page.click("#new-case")
-    await page.fill("#nc-lat", "35.1")
-    await page.fill("#nc-lon", "13.0")
-    await page.click("#new-case-form button[type=submit]")
+    await page.click(f"#case-list li[data-case-id='{case['id']}']")
     await page.wait_for_selector("#disembark-panel", timeout=15_000)
     await page.click("#disembark-panel summary")
-    now = datetime.now(UTC)
-    await page.fill("#dis-rescuing_mmsi", str(world.master_mmsi))
-    await page.fill("#dis-rescued_at", local(now - timedelta(hours=3)))
-    await page.fill("#dis-persons_rescued", "5")
+    mmsi = page.locator("#dis-rescuing_mmsi")
+    await page.wait_for_function(
+        "() => document.querySelector('#dis-rescuing_mmsi').value !== ''", timeout=10_000
+    )
+    assert await mmsi.input_value() == str(world.master_mmsi)
+    assert await page.locator("#dis-persons_rescued").input_value() == "5"
+    assert await page.locator("#dis-rescued_at").input_value() != ""
+    assert "rescued" in await page.inner_text("#dis-prefill")
     await page.fill("#dis-total", "5")
     # A well-formed UN/LOCODE that the gazetteer does not hold (typed into the hidden value).
     await page.eval_on_selector("#dis-port_locode", "e => { e.value = 'ZZZZZ'; }")
