@@ -159,7 +159,13 @@ async def test_rcc_records_disembarkations_and_sees_compliance(
     assert "disembarked" in await page.inner_text("#dis-result")
 
     # Tripoli: listed as not a place of safety; choosing it needs a confirmation.
-    assert await choose_port(page, "LYTIP") == "not_safe"
+    # Enter in the search box picks the only match (and does not submit the form).
+    await page.fill("#dis-port-q", "LYTIP")
+    tripoli = page.locator("#dis-port-results li[data-locode='LYTIP']")
+    await tripoli.wait_for(timeout=10_000)
+    assert await tripoli.get_attribute("data-status") == "not_safe"
+    assert "NOT a place of safety" in await tripoli.inner_text()
+    await page.press("#dis-port-q", "Enter")
     warning = page.locator("#dis-refoulement-warning")
     await warning.wait_for()
     assert "refoulement" in (await warning.inner_text()).lower()

@@ -80,12 +80,20 @@ export class DisembarkPanel {
     this.errorEls.clear();
     this.transfers = [];
     this.port = null;
+    this.designations = null; // fetched again per case: an admin may have changed them
     const num = { type: "number", min: 0, step: 1, inputmode: "numeric" };
     const when = { type: "text", placeholder: "YYYY-MM-DD HH:MM", maxlength: 25, inputmode: "numeric", "data-kind": "utc-time" };
     const q = h("input", { id: "dis-port-q", type: "search", placeholder: "port name or UN/LOCODE", autocomplete: "off" });
     q.addEventListener("input", () => {
       window.clearTimeout(this.searchTimer);
       this.searchTimer = window.setTimeout(() => void this.searchPorts(q.value), 250);
+    });
+    // Enter in the search picks the only match instead of submitting the form.
+    q.addEventListener("keydown", (ev) => {
+      if (ev.key !== "Enter") return;
+      ev.preventDefault();
+      const only = this.portResults.querySelectorAll<HTMLElement>("li[data-locode]");
+      if (only.length === 1) only[0].click();
     });
     const locode = h("input", { type: "hidden", name: "port_locode", id: "dis-port_locode" });
     this.inputs.set("port_locode", locode);
