@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -28,6 +29,14 @@ def _test_db_name() -> str:
     name = os.environ.get("SAR_TEST_DB", "sar_test")
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     return f"{name}_{worker}" if worker else name
+
+
+# One log signing key for the whole run, in this process and every server it starts: the test
+# database's transparency log must carry checkpoints of one key, as in a real deployment.
+os.environ.setdefault(
+    "SAR_LOG_SIGNING_KEY_PATH",
+    str(Path(tempfile.gettempdir()) / f"sar-coord-{_test_db_name()}" / "log_ed25519.key"),
+)
 
 
 @pytest.fixture(scope="session")

@@ -11,9 +11,6 @@ from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from alerts.candidates_router import router as candidates_router
-from sar_coord.cases.router import regions_router
-from sar_coord.cases.router import router as cases_router
 from sar_coord.core.db import ewkb_point
 from sar_coord.core.geo import destination
 from sar_coord.core.time import utcnow
@@ -30,17 +27,7 @@ SHIPS = {
 
 @pytest.fixture(scope="module")
 def routed_app(app: FastAPI) -> FastAPI:
-    """The real app with case and candidate routers ahead of the dashboard catch-all."""
-    paths = {getattr(r, "path", "") for r in app.routes}
-    before = len(app.router.routes)
-    if "/api/v1/cases" not in paths:
-        app.include_router(cases_router)
-        app.include_router(regions_router)
-    if "/api/v1/cases/{case_id}/candidates" not in paths:
-        app.include_router(candidates_router)
-    added = app.router.routes[before:]
-    del app.router.routes[before:]
-    app.router.routes[0:0] = added
+    """The real app (create_app mounts the case and candidate routers)."""
     return app
 
 

@@ -67,6 +67,13 @@ async def put_vessel(
         )
 
 
+@pytest.fixture
+async def empty_sea(session: AsyncSession) -> AsyncSession:
+    """The session without other tests' committed positions (the delete is rolled back)."""
+    await session.execute(text("DELETE FROM vessel_latest"))
+    return session
+
+
 @given(st.floats(1, 500), st.floats(1, 3000), st.floats(1.1, 4))
 def test_radius_steps_widen_and_stop_at_the_max(start: float, max_nm: float, f: float) -> None:
     steps = radius_steps(start, max_nm, f)
@@ -76,7 +83,9 @@ def test_radius_steps_widen_and_stop_at_the_max(start: float, max_nm: float, f: 
     assert len(steps) < 200
 
 
-async def test_search_ranks_lists_stale_and_prefers_capable_ships(session: AsyncSession) -> None:
+async def test_search_ranks_lists_stale_and_prefers_capable_ships(
+    session: AsyncSession, empty_sea: AsyncSession
+) -> None:
     now = utcnow()
     datum = (19.0, 34.0)  # open Ionian Sea
     case = await case_service.create_case(
@@ -125,6 +134,7 @@ async def test_search_ranks_lists_stale_and_prefers_capable_ships(session: Async
 
 async def test_widening_finds_a_distant_ship_and_stops_once_k_qualify(
     session: AsyncSession,
+    empty_sea: AsyncSession,
 ) -> None:
     now = utcnow()
     datum = (19.5, 33.5)
@@ -143,6 +153,7 @@ async def test_widening_finds_a_distant_ship_and_stops_once_k_qualify(
 
 async def test_behind_sicily_ranks_below_open_water_at_the_same_straight_distance(
     session: AsyncSession,
+    empty_sea: AsyncSession,
 ) -> None:
     now = utcnow()
     datum = (12.6, 35.2)  # south of Lampedusa

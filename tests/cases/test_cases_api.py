@@ -7,21 +7,10 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from sar_coord.cases.router import regions_router, router
-
 
 @pytest.fixture(scope="module")
 def cases_app(app: FastAPI) -> FastAPI:
-    """The real app with the case routers mounted (until the lead mounts them in main)."""
-    paths = {getattr(r, "path", "") for r in app.routes}
-    if "/api/v1/cases" not in paths:
-        before = len(app.router.routes)
-        app.include_router(router)
-        app.include_router(regions_router)
-        # ahead of the dashboard's catch-all GET route, as main.py orders them
-        added = app.router.routes[before:]
-        del app.router.routes[before:]
-        app.router.routes[0:0] = added
+    """The real app (create_app mounts the case and SAR-region routers)."""
     return app
 
 

@@ -114,7 +114,6 @@ class LiveServer:
                 "ALERTS_ESCALATE_AFTER_S": "4",
                 "ALERTS_ESCALATION_POLL_S": "0.5",
                 "SAR_FRONTEND_DIST": str(DIST),
-                "SAR_LOG_SIGNING_KEY_PATH": str(self.key_dir / "log-signing.key"),
                 "SAR_AUDIT_CHECKPOINT_EVERY_ENTRIES": "1",
                 "PYTHONPATH": str(REPO_ROOT),
             }
