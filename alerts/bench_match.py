@@ -119,11 +119,7 @@ async def run_bench(base_url: str, vessels: int, queries: int, k: int, seed: int
     url_obj = make_url(base_url)
     name = f"{url_obj.database or 'sar'}_bench_match"
     url = url_obj.set(database=name).render_as_string(hide_password=False)
-    admin = await asyncpg.connect(**dict(asyncpg_dsn(base_url), database="postgres"))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    await migrate.recreate_database(url)
     await migrate.prepare(url)
     rng = np.random.default_rng(seed)
     engine = make_engine(url, pool_size=2, max_overflow=0)
@@ -184,11 +180,7 @@ async def run_bench(base_url: str, vessels: int, queries: int, k: int, seed: int
         }
     finally:
         await engine.dispose()
-        admin = await asyncpg.connect(**dict(asyncpg_dsn(base_url), database="postgres"))
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+        await migrate.drop_database(url)
 
 
 @app.command("bench-match")

@@ -154,13 +154,9 @@ async def vessels_in_area(
     if has_box == has_circle:
         raise InvalidInput("give either min_lon/min_lat/max_lon/max_lat or lat/lon/radius_nm")
     q = vessel_repository.latest_query()
-    if has_box:
-        if any(v is None for v in box):
-            raise InvalidInput("give all four of min_lon, min_lat, max_lon, max_lat")
-        b: Any = box
-        if b[1] > b[3]:
-            raise InvalidInput("min_lat must not exceed max_lat")
-        q = q.where(vessel_repository.bbox_filter(*b)).order_by(VesselLatest.mmsi)
+    bbox = vessel_service.bbox_from_query(min_lon, min_lat, max_lon, max_lat)
+    if bbox is not None:
+        q = q.where(vessel_repository.bbox_filter(*bbox)).order_by(VesselLatest.mmsi)
     else:
         if any(v is None for v in circle):
             raise InvalidInput("give all three of lat, lon, radius_nm")

@@ -7,7 +7,6 @@ import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
@@ -52,25 +51,10 @@ async def db_url() -> AsyncIterator[str]:
     """URL of a fresh test database with PostGIS, migrated to heads, dropped at the end."""
     name = _test_db_name()
     url = make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
-    admin = await asyncpg.connect(**_admin_dsn())
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
+    await migrate.recreate_database(url)
     await migrate.prepare(url)
     yield url
-    admin = await asyncpg.connect(**_admin_dsn())
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
-
-
-def _admin_dsn() -> dict[str, object]:
-    from sar_coord.core.db import asyncpg_dsn
-
-    return asyncpg_dsn(SERVER_URL)
+    await migrate.drop_database(url)
 
 
 @pytest.fixture(scope="session")

@@ -44,6 +44,22 @@ async def ensure_database(database_url: str) -> None:
         await conn.close()
 
 
+async def drop_database(database_url: str) -> None:
+    """Drop the database at `database_url` if it exists (closing its connections)."""
+    dsn = asyncpg_dsn(database_url)
+    admin = await asyncpg.connect(**dict(dsn, database="postgres"))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{dsn["database"]}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+async def recreate_database(database_url: str) -> None:
+    """A new, empty database at `database_url` (a leftover one is dropped): tests, benchmarks."""
+    await drop_database(database_url)
+    await ensure_database(database_url)
+
+
 async def upgrade(database_url: str) -> None:
     """Run every migration up to the heads (in a worker thread: alembic runs its own loop)."""
     cfg = alembic_config(database_url)

@@ -11,7 +11,6 @@ from sar_coord.auth.deps import RCC, RCC_OR_AUDITOR, require_role
 from sar_coord.auth.service import Principal
 from sar_coord.core.config import get_settings
 from sar_coord.core.deps import SessionDep
-from sar_coord.core.errors import InvalidInput
 from sar_coord.core.time import utcnow
 from sar_coord.vessels import repository, service
 from sar_coord.vessels.schemas import (
@@ -39,14 +38,7 @@ async def latest_positions(
     limit: Annotated[int, Query(ge=1, le=100_000)] = 50_000,
 ) -> list[VesselLatestRead]:
     """Latest positions (WGS 84) in an optional bounding box; min_lon > max_lon crosses 180°."""
-    box = (min_lon, min_lat, max_lon, max_lat)
-    bbox: tuple[float, float, float, float] | None = None
-    if any(v is not None for v in box):
-        if any(v is None for v in box):
-            raise InvalidInput("give all four of min_lon, min_lat, max_lon, max_lat")
-        bbox = (float(min_lon), float(min_lat), float(max_lon), float(max_lat))  # type: ignore[arg-type]
-        if bbox[1] > bbox[3]:
-            raise InvalidInput("min_lat must not exceed max_lat")
+    bbox = service.bbox_from_query(min_lon, min_lat, max_lon, max_lat)
     rows = await repository.list_latest(
         session, bbox=bbox, since=since, vessel_class=vessel_class, limit=limit
     )

@@ -21,6 +21,20 @@ def validate_mmsi(mmsi: int) -> int:
     return mmsi
 
 
+def bbox_from_query(
+    min_lon: float | None, min_lat: float | None, max_lon: float | None, max_lat: float | None
+) -> tuple[float, float, float, float] | None:
+    """A (min_lon, min_lat, max_lon, max_lat) box from query values: all four or none."""
+    box = (min_lon, min_lat, max_lon, max_lat)
+    if all(v is None for v in box):
+        return None
+    if min_lon is None or min_lat is None or max_lon is None or max_lat is None:
+        raise InvalidInput("give all four of min_lon, min_lat, max_lon, max_lat")
+    if min_lat > max_lat:
+        raise InvalidInput("min_lat must not exceed max_lat")
+    return (min_lon, min_lat, max_lon, max_lat)
+
+
 def to_read(v: Vessel) -> VesselRead:
     """API view of a vessel row."""
     data = {c: getattr(v, c) for c in VesselRead.model_fields if c != "vessel_class"}

@@ -23,25 +23,13 @@ INGEST_REVISION = "0001_foundation"
 
 async def create_migrated(url: str) -> None:
     """Create the database at `url` (dropping a leftover) and migrate it to INGEST_REVISION."""
-    dsn = asyncpg_dsn(url)
-    admin = await asyncpg.connect(**dict(dsn, database="postgres"))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{dsn["database"]}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{dsn["database"]}"')
-    finally:
-        await admin.close()
-    await migrate.ensure_database(url)
+    await migrate.recreate_database(url)
     await asyncio.to_thread(command.upgrade, migrate.alembic_config(url), INGEST_REVISION)
 
 
 async def drop(url: str) -> None:
     """Drop the database at `url`."""
-    dsn = asyncpg_dsn(url)
-    admin = await asyncpg.connect(**dict(dsn, database="postgres"))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{dsn["database"]}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    await migrate.drop_database(url)
 
 
 @pytest.fixture(scope="session")
