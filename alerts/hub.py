@@ -105,6 +105,10 @@ class Hub:
         self._sockets: dict[int, ShipSocket] = {}
         self._by_mmsi: dict[int, set[int]] = {}
         self._dirty: set[int] = set()
+        """Sockets named by ALERTS notifications (the fast path may serve them)."""
+        self._full: set[int] = set()
+        """Sockets that need a read from their cursor (new, paging, resync, safety poll)."""
+        self._fresh_alerts: set[int] = set()
         self._wake = asyncio.Event()
         self._acks: dict[int, int] = {}
         self._touched: set[int] = set()
@@ -164,8 +168,8 @@ class Hub:
         self._dirty.discard(sock.id)
 
     def mark_dirty(self, sock: ShipSocket) -> None:
-        """Ask the hub to read this socket's pending deliveries soon."""
-        self._dirty.add(sock.id)
+        """Ask the hub to read this socket's pending deliveries from its cursor soon."""
+        self._full.add(sock.id)
         self._wake.set()
 
     def ack(self, sock: ShipSocket, seq: int) -> int:
@@ -180,9 +184,14 @@ class Hub:
         while True:
             payload = await self._queue.get()
             mmsis = payload.get("mmsis")
-            if payload.get("_resync") or payload.get("all") or not isinstance(mmsis, list):
+            alert_id = payload.get("alert_id")
+            if payload.get("_resync") or not isinstance(alert_id, int):
+                self._full.update(self._sockets)
+            elif payload.get("all") or not isinstance(mmsis, list):
+                self._fresh_alerts.add(alert_id)
                 self._dirty.update(self._sockets)
             else:
+                self._fresh_alerts.add(alert_id)
                 for mmsi in mmsis:
                     self._dirty.update(self._by_mmsi.get(int(mmsi), ()))
             self._wake.set()
@@ -194,17 +203,56 @@ class Hub:
                 await asyncio.wait_for(self._wake.wait(), timeout=poll_s)
             if not self._wake.is_set():
                 # Safety net: a lost notification costs at most one poll period.
-                self._dirty.update(self._sockets)
+                self._full.update(self._sockets)
             self._wake.clear()
-            if not self._dirty:
+            if not self._dirty and not self._full:
                 continue
             dirty, self._dirty = self._dirty, set()
+            full, self._full = self._full, set()
+            alerts, self._fresh_alerts = self._fresh_alerts, set()
             try:
-                await self._push(dirty)
+                if alerts and dirty - full:
+                    full |= await self._push_fresh(dirty - full, alerts)
+                await self._push(full)
             except Exception:
                 log.exception("hub round failed; retrying")
-                self._dirty.update(dirty)
+                self._full.update(dirty | full)
                 await asyncio.sleep(0.5)
+
+    async def _push_fresh(self, dirty: set[int], alerts: set[int]) -> set[int]:
+        """Broadcast fast path: read the notified alerts' rows once (by alert id, not per socket)
+        and push them to each live socket whose cursor they continue without a gap; returns the
+        sockets that need a read from their cursor instead."""
+        started = time.perf_counter()
+        if self._conn is None or self._conn.is_closed():
+            return dirty
+        rows = await self._conn.fetch(repository.FRESH_SQL, sorted(alerts))
+        read_ms = (time.perf_counter() - started) * 1000
+        by_mmsi: dict[int, list[Any]] = {}
+        for row in rows:
+            by_mmsi.setdefault(row[0], []).append(row)
+        rest: set[int] = set()
+        frames = 0
+        for sock_id in dirty:
+            sock = self._sockets.get(sock_id)
+            if sock is None or sock.dead:
+                continue
+            new = [r for r in by_mmsi.get(sock.mmsi, ()) if r[1] > sock.cursor]
+            if sock.replaying or not new or new[0][1] != sock.cursor + 1:
+                rest.add(sock_id)
+                continue
+            for row in new:
+                if row[1] != sock.cursor + 1:
+                    rest.add(sock_id)  # another delivery sits in between: read from the cursor
+                    break
+                if not sock.offer(delivery_frame(row[2], row[1], row[4], row[3])):
+                    self.dropped_slow += 1
+                    sock.drop("too slow: reconnect and resume")
+                    break
+                sock.cursor = row[1]
+                frames += 1
+        self.push_ms.append((frames, read_ms, (time.perf_counter() - started) * 1000))
+        return rest
 
     async def _push(self, dirty: set[int]) -> None:
         self.rounds += 1

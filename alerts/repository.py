@@ -174,6 +174,13 @@ PENDING_SQL = """
 """
 
 
+# The broadcast fast path: every delivery of the notified alerts, once (not per socket).
+FRESH_SQL = """
+    SELECT mmsi, seq, kind, payload::text AS payload, committed_at
+    FROM ship_delivery WHERE alert_id = ANY($1::bigint[]) ORDER BY mmsi, seq
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class PendingRow:
     """A delivery above a socket's cursor."""
