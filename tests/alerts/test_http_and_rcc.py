@@ -115,6 +115,16 @@ async def test_rcc_issues_ship_answers_rcc_sees_it_live(esc_server: Server, comm
         auditor = await make_user(s, "auditor")
     ship_ws = await open_ship(esc_server.ship_url(0), ship.token)
     rcc_ws = await _rcc_ws(esc_server, _jwt(rcc))
+    # Presence is written in batches: wait until the server has recorded the ship as connected.
+    async with asyncio.timeout(10):
+        while True:
+            async with committed() as s:
+                seen = await s.scalar(
+                    text("SELECT last_seen_at FROM ship_cursor WHERE mmsi = :m"), {"m": ship.mmsi}
+                )
+            if seen is not None:
+                break
+            await asyncio.sleep(0.1)
     async with httpx.AsyncClient(base_url=esc_server.http_url) as c:
         body = {"case_id": case.id, "kind": "area", "radius_nm": 10, "message": "Rubber boat"}
         r = await c.post("/api/v1/alerts", json=body, headers=_jwt(rcc))
