@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
+import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -48,6 +51,18 @@ def build_app(database_url: str) -> FastAPI:
     return app
 
 
+def _exit_with_parent() -> None:
+    """Die with the test run that started us, even when it is killed (no stray servers)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main() -> None:
     """Run under uvicorn: --url URL --port HTTP_PORT (ship port from ALERTS_SHIP_WS_PORT)."""
     parser = argparse.ArgumentParser()
@@ -55,6 +70,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--real", action="store_true", help="the composition root's create_app")
     args = parser.parse_args()
+    _exit_with_parent()
     if args.real:
         from sar_coord.main import create_app
 

@@ -127,9 +127,11 @@ def make_server(db_url: str) -> Iterator[object]:
 async def server(db_url: str) -> AsyncIterator[Server]:
     """One started server shared by a module's tests."""
     srv = Server(db_url, free_port(), free_port())
-    await srv.start()
-    yield srv
-    srv.stop()
+    try:
+        await srv.start()
+        yield srv
+    finally:
+        srv.stop()
 
 
 @pytest.fixture

@@ -26,9 +26,11 @@ from tests.alerts.wsclient import issue, next_frames, open_ship
 async def esc_server(db_url: str) -> AsyncIterator[Server]:
     """The composition root's app (create_app) with an escalation deadline of 2 s."""
     srv = Server(db_url, free_port(), free_port(), {"ALERTS_ESCALATE_AFTER_S": "2"}, real=True)
-    await srv.start()
-    yield srv
-    srv.stop()
+    try:
+        await srv.start()
+        yield srv
+    finally:
+        srv.stop()
 
 
 def _jwt(user: AppUser) -> dict[str, str]:
