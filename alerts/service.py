@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from alerts.exceptions import (
 )
 from alerts.models import Alert, AlertRecipient, ShipAnswer, ShipDelivery
 from alerts.schemas import AlertCreate, AlertUpdate, AnswerBody
+from sar_coord.audit.service import append_entry
 from sar_coord.cases.models import CaseEvent, DistressCase
 from sar_coord.core import events
 from sar_coord.core.time import utcnow
@@ -241,6 +243,24 @@ async def issue_alert(
         },
         at=now,
     )
+    await append_entry(
+        session,
+        kind="alert_issued",
+        payload={
+            "alert_id": alert.id,
+            "case_id": case.id,
+            "kind": alert.kind,
+            "radius_nm": alert.radius_nm,
+            "message": alert.message,
+            "issued_by": actor.name,
+            "issued_at": now,
+            "candidates": sorted(candidates),
+            "delivered_to": sorted(delivered),
+        },
+        record_id=alert.id,
+        case_id=case.id,
+        vessel_mmsis=[*candidates, *delivered],
+    )
     await _notify_deliveries(session, alert.id, delivered)
     return alert
 
@@ -332,6 +352,14 @@ async def cancel_alert(session: AsyncSession, alert_id: int, *, reason: str, act
         data={"alert_id": alert.id, "reason": reason},
         at=now,
     )
+    await append_entry(
+        session,
+        kind="alert_cancelled",
+        payload={"alert_id": alert.id, "case_id": alert.case_id, "reason": reason, "at": now},
+        record_id=alert.id,
+        case_id=alert.case_id,
+        vessel_mmsis=existing,
+    )
     await _notify_deliveries(session, alert.id, existing)
     return alert
 
@@ -388,11 +416,37 @@ async def record_answer(
         at=now,
     )
     answer.case_event_id = event.id
+    await append_entry(
+        session,
+        kind="ship_answer",
+        payload={
+            "answer_id": answer.id,
+            "alert_id": alert.id,
+            "case_id": alert.case_id,
+            "mmsi": mmsi,
+            "answer": body.kind,
+            "received_at": now,
+            **_loggable(data),
+        },
+        record_id=answer.id,
+        case_id=alert.case_id,
+        vessel_mmsis=[mmsi],
+    )
     if body.kind == "accept":
         alert.escalation_due_at = None
     await session.flush()
     await events.notify(session, events.ANSWERS, {"answer_id": answer.id, "case_id": alert.case_id})
     return answer, False
+
+
+def _loggable(data: dict[str, Any]) -> dict[str, Any]:
+    """An answer's fields for the transparency log: free text only as its SHA-256."""
+    out = dict(data)
+    for key in ("note", "text"):
+        value = out.pop(key, None)
+        if value:
+            out[f"{key}_sha256"] = hashlib.sha256(str(value).encode()).hexdigest()
+    return out
 
 
 async def _find_answer(

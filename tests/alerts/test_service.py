@@ -118,3 +118,41 @@ async def test_answers_are_idempotent_and_need_an_alert(session: AsyncSession) -
             body=DeclineAnswer(kind="decline", client_msg_id="x", reason="too_far"),
             user_id=other.user_id,
         )
+
+
+async def test_alerts_and_answers_enter_the_transparency_log(session: AsyncSession) -> None:
+    """What the RCC asked and what the ship answered are signed-log entries (free text hashed)."""
+    import json
+
+    from sar_coord.audit.models import TransparencyLogEntry
+
+    case = await make_case(session, lat=34.0, lon=13.0)
+    ship = await make_ship(session, lat=34.0, lon=13.1)
+    alert = await service.issue_alert(
+        session,
+        AlertCreate(case_id=case.id, kind="targeted", mmsis=[ship.mmsi], message="Proceed"),
+        actor=RCC,
+    )
+    await service.record_answer(
+        session,
+        alert_id=alert.id,
+        mmsi=ship.mmsi,
+        body=DeclineAnswer(
+            kind="decline", client_msg_id="d-1", reason="other", note="engine room flooding"
+        ),
+        user_id=None,
+    )
+    await service.cancel_alert(session, alert.id, reason="resolved", actor=RCC)
+    rows = (
+        await session.scalars(
+            select(TransparencyLogEntry)
+            .where(TransparencyLogEntry.case_id == case.id)
+            .order_by(TransparencyLogEntry.leaf_index)
+        )
+    ).all()
+    assert [r.kind for r in rows] == ["alert_issued", "ship_answer", "alert_cancelled"]
+    assert all(ship.mmsi in r.vessel_mmsis for r in rows)
+    issued = json.loads(rows[0].entry)["payload"]
+    assert issued["message"] == "Proceed" and issued["delivered_to"] == [ship.mmsi]
+    assert b"flooding" not in rows[1].entry
+    assert json.loads(rows[1].entry)["payload"]["note_sha256"]
