@@ -23,7 +23,9 @@ from alerts.exceptions import (
 from alerts.models import Alert, AlertRecipient, ShipAnswer, ShipDelivery
 from alerts.schemas import AlertCreate, AlertUpdate, AnswerBody
 from sar_coord.audit.service import append_entry
+from sar_coord.cases import service as case_service
 from sar_coord.cases.models import CaseEvent, DistressCase
+from sar_coord.cases.schemas import StatusChange
 from sar_coord.core import events
 from sar_coord.core.time import utcnow
 
@@ -94,6 +96,26 @@ async def _get_case(session: AsyncSession, case_id: int) -> DistressCase:
     if case is None:
         raise CaseNotFound(f"case {case_id} not found")
     return case
+
+
+async def _advance_case(
+    session: AsyncSession,
+    case_id: int,
+    *,
+    to: str,
+    when_in: tuple[str, ...],
+    actor: Actor,
+    note: str,
+) -> None:
+    """Move the case forward (open -> alerting, -> assisting) when it is still behind."""
+    case = await session.get(DistressCase, case_id)
+    if case is not None and case.status in when_in:
+        await case_service.change_status(
+            session,
+            case_id=case_id,
+            body=StatusChange(status=to, note=note),  # type: ignore[arg-type]
+            actor=case_service.Actor(name=actor.name, user_id=actor.user_id),
+        )
 
 
 async def get_alert(session: AsyncSession, alert_id: int, *, lock: bool = False) -> Alert:
@@ -260,6 +282,9 @@ async def issue_alert(
         record_id=alert.id,
         case_id=case.id,
         vessel_mmsis=[*candidates, *delivered],
+    )
+    await _advance_case(
+        session, case.id, to="alerting", when_in=("open",), actor=actor, note="alert issued"
     )
     await _notify_deliveries(session, alert.id, delivered)
     return alert
@@ -434,6 +459,14 @@ async def record_answer(
     )
     if body.kind == "accept":
         alert.escalation_due_at = None
+        await _advance_case(
+            session,
+            alert.case_id,
+            to="assisting",
+            when_in=("open", "alerting"),
+            actor=Actor(f"vessel:{mmsi}", user_id),
+            note=f"vessel {mmsi} accepted",
+        )
     await session.flush()
     await events.notify(session, events.ANSWERS, {"answer_id": answer.id, "case_id": alert.case_id})
     return answer, False

@@ -76,7 +76,8 @@ async def test_sequences_per_ship_update_widen_cancel(session: AsyncSession) -> 
         .scalars()
         .all()
     )
-    assert kinds == ["alert_issued", "alert_issued", "alert_updated", "alert_cancelled"]
+    # The first alert moves the open case to alerting (a status event on the timeline).
+    assert kinds == ["alert_issued", "status", "alert_issued", "alert_updated", "alert_cancelled"]
 
 
 async def test_area_alert_without_radius_is_refused(session: AsyncSession) -> None:
@@ -156,3 +157,28 @@ async def test_alerts_and_answers_enter_the_transparency_log(session: AsyncSessi
     assert issued["message"] == "Proceed" and issued["delivered_to"] == [ship.mmsi]
     assert b"flooding" not in rows[1].entry
     assert json.loads(rows[1].entry)["payload"]["note_sha256"]
+
+
+async def test_alert_moves_case_to_alerting_and_acceptance_to_assisting(
+    session: AsyncSession,
+) -> None:
+    case = await make_case(session, lat=33.5, lon=12.5)
+    ship = await make_ship(session, lat=33.5, lon=12.6)
+    alert = await service.issue_alert(
+        session,
+        AlertCreate(case_id=case.id, kind="targeted", mmsis=[ship.mmsi], message="Assist"),
+        actor=RCC,
+    )
+    await session.refresh(case)
+    assert case.status == "alerting"
+    await service.record_answer(
+        session,
+        alert_id=alert.id,
+        mmsi=ship.mmsi,
+        body=AcceptAnswer(
+            kind="accept", client_msg_id="a-1", eta=datetime.now(UTC) + timedelta(hours=2)
+        ),
+        user_id=None,
+    )
+    await session.refresh(case)
+    assert case.status == "assisting"
