@@ -13,7 +13,7 @@ from ais_ingest.framing import Framer, Message
 from ais_ingest.pipeline import Pipeline
 from ais_ingest.stats import IngestStats
 
-CHUNK_LINES = 4096
+CHUNK_LINES = 1024
 
 
 def corpus_files(corpus: Path) -> list[Path]:

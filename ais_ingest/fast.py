@@ -39,6 +39,12 @@ _SIXBIT_CHAR = tuple(chr(v + 64) if v < 32 else chr(v) for v in range(64))
 _B64_PAD = (b"", b"AAA", b"AA", b"A")
 
 
+def header_mmsi(payload: bytes) -> int:
+    """The MMSI (bits 8-37, in every message type) of an armoured payload of >= 7 characters."""
+    head = a2b_base64(payload[:8].ljust(8, b"0").translate(ARMOR))
+    return (int.from_bytes(head, "big") >> 10) & 0x3FFFFFFF
+
+
 def _lat_lon(iv: int) -> float:
     # Same integer rounding as pyais: round(iv / 600000, 6) computed exactly.
     return ((10 * iv + 3) // 6) / 1e6

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 from ais_ingest import metrics
 from ais_ingest.config import IngestSettings, get_ingest_settings
 from ais_ingest.framing import Framer
@@ -65,7 +67,11 @@ class Pipeline:
         n_writers = writers or cfg.writers
         if retention_days is None:
             retention_days = _retention_days()
-        self.sinks = [Sink(database_url, retention_days=retention_days) for _ in range(n_writers)]
+        ensured_days: set[int] = set()  # shared: a partition created by one writer serves all
+        self.sinks = [
+            Sink(database_url, retention_days=retention_days, ensured_days=ensured_days)
+            for _ in range(n_writers)
+        ]
         self.batch_max_messages = batch_max_messages or cfg.batch_max_messages
         self.batch_max_age_s = batch_max_age_s or cfg.batch_max_age_s
         self.buffer_max_lines = buffer_max_lines or cfg.buffer_max_lines
@@ -86,7 +92,18 @@ class Pipeline:
         self.metrics_state: dict[str, Any] = {}
 
     async def start(self) -> None:
-        """Start the writer and the batch-age ticker."""
+        """Connect and prepare the writers (if the database is up), start them and the ticker."""
+        results = await asyncio.gather(
+            *(asyncio.wait_for(sink.warm_up(), timeout=5) for sink in self.sinks),
+            return_exceptions=True,
+        )
+        for sink, result in zip(self.sinks, results, strict=True):
+            if isinstance(result, (*TRANSIENT_ERRORS, asyncpg.PostgresError)):
+                # Not fatal: batches are buffered and retried until the database is back.
+                log.warning("database not ready at start (%r); writers will retry", result)
+                sink.drop_connection()
+            elif isinstance(result, BaseException):
+                raise result
         self._writers = [
             asyncio.create_task(self._write_loop(sink), name=f"ais-writer-{i}")
             for i, sink in enumerate(self.sinks)

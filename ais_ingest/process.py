@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import math
-import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ais_ingest.decode import DecodeError, decode_message, valid_mmsi
-from ais_ingest.fast import fast_position
+from ais_ingest.fast import fast_position, header_mmsi
 from ais_ingest.framing import Message
 from ais_ingest.reports import (
     TRANSPONDER_BY_TYPE,
@@ -22,17 +21,15 @@ from ais_ingest.reports import (
 from ais_ingest.stats import IngestStats
 from ais_ingest.track import TrackStore, VesselTrack
 
-_EWKB_POINT = struct.Struct("<BIIdd")
-_EWKB_PREFIX = (1, 0x20000001, 4326)
-
 VESSEL_SEEN_REFRESH_S = 60.0
 DUPLICATE_WINDOW_S = 60.0
 MAX_RECENT_PAYLOADS = 200_000
 NEVER_DEDUPLICATED = frozenset({970, 972, 974, 111})
 
-# vessel_position row: mmsi, received_at (Unix s), EWKB, sog, cog, heading, status, type, suspect
+# vessel_position row: mmsi, received_at (Unix s), lon, lat, sog, cog, heading, status, type,
+# suspect
 PositionRow = tuple[
-    int, float, bytes, float | None, float | None, int | None, int | None, int, bool
+    int, float, float, float, float | None, float | None, int | None, int | None, int, bool
 ]
 
 
@@ -82,6 +79,20 @@ class Processor:
         stats = self.stats
         stats.messages += 1
         payload, fill, ts, nlines, raw = msg
+        # The same transmission heard by several stations (or relayed twice) arrives as a
+        # byte-identical payload; its 6-bit UTC second and radio state make a repeat by the
+        # ship itself within a minute practically impossible. Distress devices and SAR
+        # aircraft are exempt: every copy of theirs is kept. Only payloads that decoded are
+        # remembered, so a repeat is known good and is dropped before decoding it again.
+        recent = self._recent
+        seen_ts = recent.get(payload)
+        if (
+            seen_ts is not None
+            and -DUPLICATE_WINDOW_S <= ts - seen_ts <= DUPLICATE_WINDOW_S
+            and header_mmsi(payload) // 1_000_000 not in NEVER_DEDUPLICATED
+        ):
+            stats.reject("duplicate", raw, nlines)
+            return
         try:
             # Hot path: 168-bit position reports (types 1-3, 18) by the hand-written decoder.
             fast = fast_position(payload, ts) if fill == 0 and len(payload) == 28 else None
@@ -96,19 +107,6 @@ class Processor:
             return
         except Exception:  # defensive: decode_message already maps errors; keep the feed alive
             stats.reject("decode_error", raw, nlines)
-            return
-        # The same transmission heard by several stations (or relayed twice) arrives as a
-        # byte-identical payload; its 6-bit UTC second and radio state make a repeat by the
-        # ship itself within a minute practically impossible. Distress devices and SAR
-        # aircraft are exempt: every copy of theirs is kept.
-        recent = self._recent
-        seen_ts = recent.get(payload)
-        if (
-            seen_ts is not None
-            and -DUPLICATE_WINDOW_S <= ts - seen_ts <= DUPLICATE_WINDOW_S
-            and reports[0].mmsi // 1_000_000 not in NEVER_DEDUPLICATED
-        ):
-            stats.reject("duplicate", raw, nlines)
             return
         if len(recent) >= MAX_RECENT_PAYLOADS:
             recent.clear()
@@ -174,7 +172,8 @@ class Processor:
             (
                 mmsi,
                 ts,
-                _EWKB_POINT.pack(1, 0x20000001, 4326, rep.lon_deg, lat),
+                rep.lon_deg,
+                lat,
                 rep.sog_kn,
                 rep.cog_deg,
                 rep.heading_deg,

@@ -1,4 +1,4 @@
-"""Write batches to PostGIS over asyncpg: COPY positions, upsert latest and vessel, NOTIFY (UTC)."""
+"""Write batches to PostGIS over asyncpg: positions, latest and vessel upserts, NOTIFY (UTC)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,26 +20,32 @@ log = logging.getLogger(__name__)
 
 PG_EPOCH_S = 946684800.0  # 2000-01-01T00:00:00Z, origin of PostgreSQL binary timestamps
 
-POSITION_COLUMNS = (
-    "mmsi",
-    "received_at",
-    "position",
-    "sog_kn",
-    "cog_deg",
-    "heading_deg",
-    "nav_status",
-    "msg_type",
-    "suspect",
-)
+# One batch is ONE statement (one round trip, one implicit transaction): data-modifying CTEs
+# always run to completion, and the NOTIFYs are delivered at its commit. Times travel as float
+# Unix seconds (to_timestamp) and points as lon/lat arrays, so no per-row codec runs in Python.
+STAGE_TABLE = "ingest_position"
+STAGE_COLUMNS = ("mmsi", "t", "lon", "lat", "sog", "cog", "hdg", "st", "mt", "sus")
+CREATE_STAGE = f"""
+CREATE TEMP TABLE IF NOT EXISTS {STAGE_TABLE} (mmsi bigint, t float8, lon float8, lat float8,
+    sog float8, cog float8, hdg int2, st int2, mt int2, sus bool) ON COMMIT DELETE ROWS
+"""
+_POSITIONS = f"""
+INSERT INTO vessel_position (mmsi, received_at, position, sog_kn, cog_deg, heading_deg,
+    nav_status, msg_type, suspect)
+SELECT s.mmsi, to_timestamp(s.t), ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)::geography,
+    s.sog, s.cog, s.hdg, s.st, s.mt, s.sus
+FROM {STAGE_TABLE} s
+"""  # noqa: S608
+_POSITION_PARAMS = 0
 
-UPSERT_LATEST = """
+_LATEST = """
 INSERT INTO vessel_latest AS l (mmsi, position, reported_at, sog_kn, cog_deg, heading_deg,
     nav_status, msg_type, transponder, suspect, updated_at)
-SELECT u.mmsi, ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4326)::geography, u.reported_at, u.sog,
-    u.cog, u.hdg, u.st, u.mt, u.tr, u.sus, now()
-FROM unnest($1::bigint[], $2::float8[], $3::float8[], $4::timestamptz[], $5::float8[],
+SELECT u.mmsi, ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4326)::geography, to_timestamp(u.t),
+    u.sog, u.cog, u.hdg, u.st, u.mt, u.tr, u.sus, now()
+FROM unnest($1::bigint[], $2::float8[], $3::float8[], $4::float8[], $5::float8[],
     $6::float8[], $7::int2[], $8::int2[], $9::int2[], $10::text[], $11::bool[])
-    AS u(mmsi, lon, lat, reported_at, sog, cog, hdg, st, mt, tr, sus)
+    AS u(mmsi, lon, lat, t, sog, cog, hdg, st, mt, tr, sus)
 ORDER BY u.mmsi
 ON CONFLICT (mmsi) DO UPDATE SET
     position = EXCLUDED.position, reported_at = EXCLUDED.reported_at, sog_kn = EXCLUDED.sog_kn,
@@ -47,6 +54,7 @@ ON CONFLICT (mmsi) DO UPDATE SET
     transponder = EXCLUDED.transponder, suspect = EXCLUDED.suspect, updated_at = now()
 WHERE l.reported_at <= EXCLUDED.reported_at
 """
+_LATEST_PARAMS = 11
 
 _STATIC = (
     ("imo", "int4"),
@@ -60,15 +68,19 @@ _STATIC = (
     ("destination", "text"),
     ("eta", "text"),
 )
+_V0 = _POSITION_PARAMS + _LATEST_PARAMS + 1  # first vessel parameter
 _NEWER = "EXCLUDED.static_updated_at >= COALESCE(v.static_updated_at, '-infinity')"
 # Built from the constant column list above only (no input reaches the SQL text).
-UPSERT_VESSEL = f"""
+_VESSELS = f"""
 INSERT INTO vessel AS v (mmsi, {", ".join(c for c, _ in _STATIC)}, first_seen_at, last_seen_at,
     static_updated_at, updated_at)
-SELECT u.*, now() FROM unnest($1::bigint[], {
-    ", ".join(f"${i + 2}::{t}[]" for i, (_, t) in enumerate(_STATIC))
-}, ${len(_STATIC) + 2}::timestamptz[], ${len(_STATIC) + 3}::timestamptz[],
-    ${len(_STATIC) + 4}::timestamptz[]) AS u
+SELECT u.mmsi, {", ".join(f"u.{c}" for c, _ in _STATIC)}, to_timestamp(u.first_s),
+    to_timestamp(u.last_s), to_timestamp(u.static_s), now()
+FROM unnest(${_V0}::bigint[], {
+    ", ".join(f"${_V0 + 1 + i}::{t}[]" for i, (_, t) in enumerate(_STATIC))
+}, ${_V0 + len(_STATIC) + 1}::float8[], ${_V0 + len(_STATIC) + 2}::float8[],
+    ${_V0 + len(_STATIC) + 3}::float8[])
+    AS u(mmsi, {", ".join(c for c, _ in _STATIC)}, first_s, last_s, static_s)
 ORDER BY 1
 ON CONFLICT (mmsi) DO UPDATE SET
     {
@@ -82,11 +94,15 @@ ON CONFLICT (mmsi) DO UPDATE SET
     static_updated_at = GREATEST(v.static_updated_at, EXCLUDED.static_updated_at),
     updated_at = now()
 """  # noqa: S608
+_N0 = _V0 + len(_STATIC) + 4  # first notification parameter
 
-WATERMARK = """
-SELECT pg_notify($1, json_build_object('max_updated_at', now(), 'count', $2::int,
-    'max_received_at', $3::timestamptz)::text)
-"""
+WRITE_BATCH = f"""
+WITH pos AS ({_POSITIONS}), latest AS ({_LATEST}), vessels AS ({_VESSELS})
+SELECT pg_notify(${_N0}, json_build_object('max_updated_at', now(), 'count', ${_N0 + 1}::int,
+        'max_received_at', to_timestamp(${_N0 + 2}::float8))::text)
+UNION ALL
+SELECT pg_notify(${_N0 + 3}, d) FROM unnest(${_N0 + 4}::text[]) AS d
+"""  # noqa: S608
 
 # Failures after which the same batch may succeed once the server is back.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -129,11 +145,20 @@ async def setup_connection(conn: asyncpg.Connection) -> None:
 class Sink:
     """One asyncpg connection writing whole batches atomically; reconnects on demand."""
 
-    def __init__(self, database_url: str, *, retention_days: int = 90) -> None:
-        """Write to the database at `database_url` (SQLAlchemy or asyncpg form)."""
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        retention_days: int = 90,
+        ensured_days: set[int] | None = None,
+    ) -> None:
+        """Write to the database at `database_url` (SQLAlchemy or asyncpg form).
+
+        `ensured_days` (days since 1970-01-01 whose partition exists) may be shared by sinks.
+        """
         self._dsn = asyncpg_dsn(database_url)
         self._conn: asyncpg.Connection | None = None
-        self._ensured_days: set[int] = set()
+        self._ensured_days: set[int] = ensured_days if ensured_days is not None else set()
         self.retention_days = retention_days
 
     async def connect(self) -> asyncpg.Connection:
@@ -142,12 +167,24 @@ class Sink:
             conn = await asyncpg.connect(**self._dsn, timeout=10)
             try:
                 await setup_connection(conn)
+                await conn.execute(CREATE_STAGE)
             except BaseException:
                 with contextlib.suppress(Exception):
                     conn.terminate()
                 raise
             self._conn = conn
         return self._conn
+
+    async def warm_up(self) -> None:
+        """Connect and prepare every batch statement now, so the first batch pays no setup."""
+        conn = await self.connect()
+        rehearsal = conn.transaction()
+        await rehearsal.start()
+        try:  # an empty batch, rolled back: the statements are parsed and cached
+            await conn.copy_records_to_table(STAGE_TABLE, records=[], columns=STAGE_COLUMNS)
+            await conn.execute(WRITE_BATCH, *batch_arguments(Batch()))
+        finally:
+            await rehearsal.rollback()
 
     async def close(self) -> None:
         """Close the connection if open."""
@@ -164,25 +201,39 @@ class Sink:
         self._conn = None
 
     def _missing_days(self, batch: Batch) -> list[int]:
-        """Days since 1970-01-01 (UTC) of the batch inside the retention window, not ensured."""
+        """Days since 1970-01-01 (UTC) holding rows of the batch, inside the retention window
+        (today included, tomorrow at most), whose partition is not known to exist."""
         if not batch.positions:
             return []
         today_n = int(time.time() // 86400)
-        lo = max(int(batch.min_received_ts_s // 86400), today_n - self.retention_days)
-        hi = min(int(batch.max_received_ts_s // 86400), today_n + 1)
-        return [d for d in range(lo, hi + 1) if d not in self._ensured_days]
+        lo_ok, hi_ok = today_n - self.retention_days, today_n + 1
+        lo = int(batch.min_received_ts_s // 86400)
+        hi = int(batch.max_received_ts_s // 86400)
+        if hi - lo <= 1:
+            days: Iterable[int] = range(lo, hi + 1)
+        else:  # a replay spanning many days: only the days that occur (not the whole range)
+            days = sorted({int(row[1] // 86400) for row in batch.positions})
+        ensured = self._ensured_days
+        return [d for d in days if lo_ok <= d <= hi_ok and d not in ensured]
 
     async def _ensure_partitions(self, conn: asyncpg.Connection, days: list[int]) -> None:
-        for day_n in days:
-            day = date(1970, 1, 1) + timedelta(days=day_n)
-            try:
-                await conn.execute("SELECT ensure_vessel_position_partition($1::date)", day)
-            except asyncpg.PostgresError as exc:
-                if isinstance(exc, TRANSIENT_ERRORS):
-                    raise
-                # e.g. rows of that day already sit in the default partition: keep using it
-                log.warning("no partition for %s (%s); rows go to the default", day, exc)
-            self._ensured_days.add(day_n)
+        dates = [date(1970, 1, 1) + timedelta(days=d) for d in days]
+        try:  # one round trip for all of them
+            await conn.execute(
+                "SELECT ensure_vessel_position_partition(d) FROM unnest($1::date[]) AS d", dates
+            )
+        except asyncpg.PostgresError as exc:
+            if isinstance(exc, TRANSIENT_ERRORS):
+                raise
+            for day in dates:  # find the day that cannot have one; the others still get theirs
+                try:
+                    await conn.execute("SELECT ensure_vessel_position_partition($1::date)", day)
+                except asyncpg.PostgresError as exc_day:
+                    if isinstance(exc_day, TRANSIENT_ERRORS):
+                        raise
+                    # e.g. rows of that day already sit in the default partition: keep using it
+                    log.warning("no partition for %s (%s); rows go to the default", day, exc_day)
+        self._ensured_days.update(days)
 
     async def write(self, batch: Batch) -> None:
         """Persist one batch in one transaction; NOTIFY watermark and distress on commit."""
@@ -190,25 +241,25 @@ class Sink:
         missing = self._missing_days(batch)
         if missing:
             await self._ensure_partitions(conn, missing)
-        latest = list(batch.latest.values())
-        vessels = list(batch.vessels.values())
         async with conn.transaction():
-            if batch.positions:
+            if batch.positions:  # binary COPY into the session's staging table (cheapest path)
                 await conn.copy_records_to_table(
-                    "vessel_position", records=batch.positions, columns=POSITION_COLUMNS
+                    STAGE_TABLE, records=batch.positions, columns=STAGE_COLUMNS
                 )
-            if latest:
-                await conn.execute(UPSERT_LATEST, *_latest_arrays(latest))
-            if vessels:
-                await conn.execute(UPSERT_VESSEL, *_vessel_arrays(vessels, batch.static_mmsis))
-            await conn.execute(
-                WATERMARK,
-                events.FLEET,
-                len(batch.positions),
-                batch.max_received_ts_s or None,
-            )
-            for signal in batch.distress:
-                await events.notify_raw(conn, events.DISTRESS, signal.payload())
+            await conn.execute(WRITE_BATCH, *batch_arguments(batch))
+
+
+def batch_arguments(batch: Batch) -> list[Any]:
+    """The parameters of WRITE_BATCH for one batch (column arrays)."""
+    return [
+        *_latest_arrays(list(batch.latest.values())),
+        *_vessel_arrays(list(batch.vessels.values()), batch.static_mmsis),
+        events.FLEET,
+        len(batch.positions),
+        batch.max_received_ts_s or None,
+        events.DISTRESS,
+        [events.encode_payload(signal.payload()) for signal in batch.distress],
+    ]
 
 
 def _latest_arrays(latest: list[Any]) -> list[list[Any]]:

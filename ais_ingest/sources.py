@@ -25,7 +25,7 @@ Progress = Callable[[str, int, int], None]
 
 READ_BYTES = 1 << 16
 MAX_LINE_BYTES = 4096
-FILE_CHUNK_LINES = 4096
+FILE_CHUNK_LINES = 1024
 
 
 class SourceError(ValueError):
