@@ -14,6 +14,7 @@ _HEX_UPPER = tuple(b"%02X" % i for i in range(256))
 _MIN_TS_S = 315532800.0  # 1980-01-01
 _MAX_TS_S = 4102444800.0  # 2100-01-01
 _DIGITS = frozenset(b"0123456789")
+_AIS_OR_GHP = frozenset((b"VDM,", b"VDO,", b"GHP,"))
 _FILL = {b"0": 0, b"1": 1, b"2": 2, b"3": 3, b"4": 4, b"5": 5}
 _COUNT = {b"1": 1, b"2": 2, b"3": 3, b"4": 4, b"5": 5, b"6": 6, b"7": 7, b"8": 8, b"9": 9}
 
@@ -121,7 +122,18 @@ class Framer:
         """Process raw lines received at `arrival_s` (Unix s); never raises on bad input."""
         stats = self.stats
         feed = self._feed
+        rejected = stats.rejected
         for line in lines:
+            # Fast lane for other NMEA ($GPRMC, $IIHDG, ...: half of a typical mixed feed).
+            if (
+                line[:1] == b"$"
+                and line[3:7] not in _AIS_OR_GHP
+                and line[1:6] != b"PGHP,"
+                and stats.dead_letter is None
+            ):
+                stats.received += 1
+                rejected["not_ais"] += 1
+                continue
             before = stats.received
             try:
                 feed(line, arrival_s)
@@ -171,6 +183,10 @@ class Framer:
                 stats.meta_lines += 1
                 if ts is not None:
                     self._pending_ts = ts
+                return
+            if sentence[:1] != b"!" and sentence[:1] != b"$":  # no sentence delimiter
+                stats.received += 1
+                stats.reject("malformed", line)
                 return
         elif c0 == 36:  # '$'
             if line[3:7] == b"GHP," or line[1:6] == b"PGHP,":

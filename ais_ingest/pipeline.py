@@ -23,6 +23,7 @@ from ais_ingest.stats import IngestStats
 log = logging.getLogger(__name__)
 
 MAX_PERMANENT_FAILURES = 5
+EAGER_BATCH_MESSAGES = 1000
 Reporter = Callable[[IngestStats], None]
 Progress = Callable[[str, int, int], None]
 
@@ -130,6 +131,13 @@ class Pipeline:
         if (
             batch.messages >= self.batch_max_messages
             or time.monotonic() - batch.created_s >= self.batch_max_age_s
+            # A writer is idle: hand it what there is rather than let it wait (under a fast
+            # feed this keeps the database busy and leaves little to write at the end).
+            or (
+                batch.messages >= EAGER_BATCH_MESSAGES
+                and not self._queue
+                and self._in_flight < len(self.sinks)
+            )
         ):
             self.cut()
 

@@ -29,7 +29,7 @@ NEVER_DEDUPLICATED = frozenset({970, 972, 974, 111})
 # vessel_position row: mmsi, received_at (Unix s), lon, lat, sog, cog, heading, status, type,
 # suspect
 PositionRow = tuple[
-    int, float, float, float, float | None, float | None, int | None, int | None, int, bool
+    int, float, float | None, float, float | None, float | None, int | None, int | None, int, bool
 ]
 
 
