@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import gc
 import json
 import re
 import resource
@@ -13,12 +15,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import asyncpg
 import typer
-from websockets.asyncio.client import connect
+from websockets.client import ClientProtocol
+from websockets.frames import Frame, Opcode
+from websockets.uri import parse_uri
 
 from alerts import service
 from alerts.config import AlertsSettings
@@ -34,7 +39,9 @@ app = typer.Typer(help="Alert broadcast benchmark.")
 DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/sar_bench_broadcast"
 MMSI_BASE = 990_000_000
 ACK_EVERY_S = 1.0
-_ALERT_ID = re.compile(r'"alert_id": ?(\d+)')
+COMMIT_MS: list[float] = []
+"""How long each alert's COMMIT took (latencies are counted from before it: conservative)."""
+_ALERT_ID_B = re.compile(rb'"alert_id": ?(\d+)')
 
 
 def raise_nofile(want: int) -> int:
@@ -135,68 +142,120 @@ async def _serve(url: str, port: int) -> None:
         await stop.wait()
         rounds = [(n, round(r), round(t)) for n, r, t in runtime.hub.push_ms if n]
         print(f"hub rounds (frames, read ms, total ms): {rounds[-30:]}", file=sys.stderr)
+        policy = runtime.extra["gc_policy"]
+        print(f"gc policy: {policy}", file=sys.stderr)
     await listener.stop()
     await engine.dispose()
+
+
+class _ShipClient(asyncio.Protocol):
+    """A ship client on the websockets library's sans-I/O protocol: one object per socket and
+    no task, so one process can time thousands of receipts without its own queueing skewing
+    them. Acks are cumulative, at most one a second (as a bridge client sends them)."""
+
+    def __init__(self, url: str, token: str, alerts: int, on_welcome: Callable[[], None]) -> None:
+        self.proto = ClientProtocol(parse_uri(url), max_size=1 << 20)
+        request = self.proto.connect()
+        request.headers["Authorization"] = f"Bearer {token}"
+        self.proto.send_request(request)
+        self.alerts = alerts
+        self.received: list[tuple[int, float]] = []
+        self.welcomed = False
+        self.done = asyncio.get_running_loop().create_future()
+        self._on_welcome = on_welcome
+        self._acked_at = 0.0
+        self._transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Send the opening handshake."""
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+        self._flush()
+
+    def data_received(self, data: bytes) -> None:
+        """Parse frames; time each alert on arrival."""
+        now = time.time()
+        self.proto.receive_data(data)
+        for event in self.proto.events_received():
+            if not isinstance(event, Frame) or event.opcode is not Opcode.TEXT:
+                continue
+            text = bytes(event.data)
+            if not self.welcomed:
+                self.welcomed = True
+                self._acked_at = now
+                self._on_welcome()
+                continue
+            m = _ALERT_ID_B.search(text)
+            if m is None:
+                continue
+            self.received.append((int(m.group(1)), now))
+            finished = len(self.received) >= self.alerts
+            if finished or now - self._acked_at >= ACK_EVERY_S:
+                self._acked_at = now
+                seq = text[text.index(b'"seq":') + 6 : text.index(b',"ts"')]
+                self.proto.send_text(b'{"type":"ack","data":{"seq":' + seq + b"}}")
+            if finished and not self.done.done():
+                self.done.set_result(None)
+        self._flush()
+        if self.proto.handshake_exc is not None and not self.done.done():
+            self.done.set_exception(self.proto.handshake_exc)
+
+    def _flush(self) -> None:
+        assert self._transport is not None
+        for chunk in self.proto.data_to_send():
+            if chunk:
+                self._transport.write(chunk)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """A lost connection before the last alert fails this client's attempt."""
+        if not self.done.done():
+            self.done.set_exception(exc or ConnectionError("closed before the last alert"))
+
+
+def _same(client: _ShipClient) -> _ShipClient:
+    return client
 
 
 async def _clients(port: int, tokens_file: Path, alerts: int, out: Path, timeout_s: float) -> None:
     raise_nofile(65536)
     tokens = json.loads(tokens_file.read_text())
     received: list[list[tuple[int, float]]] = [[] for _ in tokens]
+    loop = asyncio.get_running_loop()
     gate = asyncio.Semaphore(200)
-    welcomed = 0
     all_in = asyncio.Event()
+    welcomed = 0
     url = f"ws://127.0.0.1:{port}/ws/ship?resume_from=0"
-
     errors: list[str] = []
+
+    def on_welcome() -> None:
+        nonlocal welcomed
+        welcomed += 1
+        gate.release()
+        if welcomed == len(tokens):
+            all_in.set()
 
     async def one(i: int, token: str) -> None:
         for attempt in range(5):
+            await gate.acquire()
+            client = _ShipClient(url, token, alerts, on_welcome)
             try:
-                await attempt_one(i, token)
+                await asyncio.wait_for(
+                    loop.create_connection(functools.partial(_same, client), "127.0.0.1", port),
+                    60,
+                )
+                await client.done
+                received[i] = client.received
                 return
             except Exception as exc:  # a refused or timed-out handshake under load: retry
                 errors.append(repr(exc))
+                received[i] = client.received
+                if not client.welcomed:
+                    gate.release()
+                if client._transport is not None:
+                    client._transport.abort()
+                if client.welcomed:
+                    return  # lost after the welcome: what it received is what it got
                 await asyncio.sleep(0.5 * (attempt + 1))
-
-    async def attempt_one(i: int, token: str) -> None:
-        nonlocal welcomed
-        await gate.acquire()
-        released = False
-        try:
-            async with connect(
-                url,
-                additional_headers={"Authorization": f"Bearer {token}"},
-                compression=None,
-                ping_interval=None,
-                open_timeout=60,
-            ) as ws:
-                mine = received[i]
-                acked_at = time.time()
-                async for raw in ws:
-                    now = time.time()
-                    if not released:
-                        released = True
-                        gate.release()
-                        welcomed += 1
-                        if welcomed == len(tokens):
-                            all_in.set()
-                        continue
-                    text = raw if isinstance(raw, str) else raw.decode()
-                    m = _ALERT_ID.search(text)
-                    if m is None:
-                        continue
-                    mine.append((int(m.group(1)), now))
-                    seq = text[text.index('"seq":') + 6 : text.index(',"ts"')]
-                    if len(mine) >= alerts or now - acked_at >= ACK_EVERY_S:
-                        # Acks are cumulative: one per second is enough (as a bridge client does).
-                        acked_at = now
-                        await ws.send('{"type":"ack","data":{"seq":' + seq + "}}")
-                    if len(mine) >= alerts:
-                        return
-        finally:
-            if not released:
-                gate.release()
 
     tasks = [asyncio.create_task(one(i, t)) for i, t in enumerate(tokens)]
     try:
@@ -206,6 +265,10 @@ async def _clients(port: int, tokens_file: Path, alerts: int, out: Path, timeout
         raise
     if errors:
         print(f"{len(errors)} connection retries, e.g. {errors[0]}", file=sys.stderr)
+    # The clients are the measuring instrument: no full collection pause may skew their clocks.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(700, 10, 1_000_000)
     print("ready", flush=True)
     await asyncio.wait(tasks, timeout=timeout_s)
     out.write_text(json.dumps(received))
@@ -232,6 +295,7 @@ async def _issue(url: str, case_id: int, alerts: int, pause_s: float) -> dict[in
                 )
                 started = time.time()
                 await session.commit()
+                COMMIT_MS.append((time.time() - started) * 1000)
             committed[alert.id] = started
             await asyncio.sleep(pause_s)
     finally:
@@ -260,37 +324,49 @@ def bench_broadcast(
     ] = DEFAULT_URL,
     port: Annotated[int, typer.Option(help="Ship channel port for the run.")] = 18765,
     pause_s: Annotated[float, typer.Option(help="Pause between alerts, seconds.")] = 0.25,
+    client_procs: Annotated[
+        int, typer.Option(help="Client processes the ships are spread over.")
+    ] = 2,
 ) -> None:
     """Time from each alert's commit to its receipt at every client; prints one JSON line."""
     raise_nofile(clients * 2 + 1024)
     case_id, tokens = asyncio.run(_seed(database_url, clients))
+    procs = max(1, min(client_procs, clients))
     with tempfile.TemporaryDirectory() as tmp:
-        tokens_file = Path(tmp) / "tokens.json"
-        out = Path(tmp) / "received.json"
-        tokens_file.write_text(json.dumps(tokens))
+        shards = [tokens[k::procs] for k in range(procs)]
         server = _spawn(f"_serve({database_url!r}, {port})")
-        client_proc: subprocess.Popen[str] | None = None
+        client_list: list[subprocess.Popen[str]] = []
+        outs = [Path(tmp) / f"received-{k}.json" for k in range(procs)]
         try:
             _wait_ready(server, "server")
             timeout_s = alerts * (pause_s + 5) + 60  # issuing to 10k ships takes seconds
-            client_proc = _spawn(
-                f"_clients({port}, b.Path({str(tokens_file)!r}), {alerts}, "
-                f"b.Path({str(out)!r}), {timeout_s})"
-            )
-            _wait_ready(client_proc, "clients")
+            for k, shard in enumerate(shards):
+                tokens_file = Path(tmp) / f"tokens-{k}.json"
+                tokens_file.write_text(json.dumps(shard))
+                client_list.append(
+                    _spawn(
+                        f"_clients({port}, b.Path({str(tokens_file)!r}), {alerts}, "
+                        f"b.Path({str(outs[k])!r}), {timeout_s})"
+                    )
+                )
+            for proc in client_list:
+                _wait_ready(proc, "clients")
             rss_idle_mb, _ = _rss_mb(server.pid)
             committed = asyncio.run(_issue(database_url, case_id, alerts, pause_s))
-            client_proc.wait(timeout=timeout_s + 30)
+            for proc in client_list:
+                proc.wait(timeout=timeout_s + 30)
             rss_mb, peak_mb = _rss_mb(server.pid)
         finally:
-            for proc in (client_proc, server):
-                if proc is not None and proc.poll() is None:
+            for proc in (*client_list, server):
+                if proc.poll() is None:
                     proc.send_signal(signal.SIGTERM)
                     try:
                         proc.wait(timeout=15)
                     except subprocess.TimeoutExpired:
                         proc.kill()
-        received: list[list[list[Any]]] = json.loads(out.read_text())
+        received: list[list[list[Any]]] = [
+            per for out in outs for per in json.loads(out.read_text())
+        ]
     latencies_ms = [
         (t - committed[aid]) * 1000 for per in received for aid, t in per if aid in committed
     ]
@@ -311,8 +387,10 @@ def bench_broadcast(
         "server_rss_mb": round(peak_mb, 1),
         "server_rss_idle_mb": round(rss_idle_mb, 1),
         "server_rss_end_mb": round(rss_mb, 1),
+        "client_procs": procs,
         "server": "websockets (no compression), hub reading ship_delivery from cursors",
         "pause_s": pause_s,
+        "commit_ms_max": round(max(COMMIT_MS), 1) if COMMIT_MS else None,
         "per_alert_p50_ms": [round(statistics.median(v), 1) for _, v in sorted(per_alert.items())],
     }
     typer.echo(json.dumps(result))

@@ -41,6 +41,9 @@ class AlertsSettings(BaseSettings):
     max_radius_nm: float = Field(200.0, gt=0, description="Auto-widening stops at this radius.")
     escalation_poll_s: float = Field(10.0, gt=0, description="Escalation job period, seconds.")
     fleet_batch_s: float = Field(1.0, gt=0, description="RCC fleet deltas at most this often.")
+    gc_full_every_s: float = Field(
+        600.0, gt=0, description="A full garbage collection at least this often (when idle)."
+    )
 
 
 @functools.lru_cache(maxsize=1)

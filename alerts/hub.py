@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from alerts import repository
 from alerts.config import AlertsSettings
-from alerts.protocol import delivery_frame
+from alerts.protocol import DeliveryWire, delivery_frame
 from sar_coord.core import events
 from sar_coord.core.db import asyncpg_dsn
 
@@ -51,6 +51,7 @@ class ShipSocket:
         maxsize: int,
         kill: Callable[[str], Coroutine[Any, Any, None]],
         write_now: Callable[[str], bool] | None = None,
+        write_wire: Callable[[bytes], bool] | None = None,
     ) -> None:
         self.id = next(_ids)
         self.mmsi = mmsi
@@ -65,6 +66,7 @@ class ShipSocket:
         """The sender task holds a frame it has not written yet."""
         self._kill = kill
         self._write_now = write_now
+        self._write_wire = write_wire
 
     def offer(self, frame: str) -> bool:
         """Write now if nothing is queued ahead (no task switch), else queue; False when full."""
@@ -81,6 +83,21 @@ class ShipSocket:
             return False
         return True
 
+    def offer_delivery(self, wire: DeliveryWire, seq: int) -> bool:
+        """`offer` for a broadcast delivery: a ready-made websocket frame when it can go now."""
+        if (
+            self._write_wire is not None
+            and not self.inflight
+            and self.queue.qsize() == 0
+            and self._write_wire(wire.wire(seq))
+        ):
+            return True
+        try:
+            self.queue.put_nowait(wire.text(seq))
+        except asyncio.QueueFull:
+            return False
+        return True
+
     def drop(self, reason: str) -> None:
         """Disconnect without waiting (the client resumes from its last seq)."""
         if not self.dead:
@@ -91,6 +108,10 @@ class ShipSocket:
 
 
 _background: set[asyncio.Task[None]] = set()
+
+
+def _first(entry: tuple[int, DeliveryWire]) -> int:
+    return entry[0]
 
 
 class Hub:
@@ -116,6 +137,8 @@ class Hub:
         self._queue: asyncio.Queue[dict[str, Any]] | None = None
         self._conn: asyncpg.Connection | None = None
         self.rounds = 0
+        self.last_activity_s = time.monotonic()
+        """Monotonic time of the last fan-out round or new socket (GC waits for quiet)."""
         self.dropped_slow = 0
         self.push_ms: collections.deque[tuple[int, float, float]] = collections.deque(maxlen=256)
         """Recent rounds: (frames, read ms, total ms)."""
@@ -152,6 +175,7 @@ class Hub:
     def register(self, sock: ShipSocket) -> None:
         """Start pushing to a socket from its cursor (replay first, then live)."""
         self._sockets[sock.id] = sock
+        self.last_activity_s = time.monotonic()
         self._by_mmsi.setdefault(sock.mmsi, set()).add(sock.id)
         self._touched.add(sock.mmsi)
         self.mark_dirty(sock)
@@ -207,6 +231,7 @@ class Hub:
             self._wake.clear()
             if not self._dirty and not self._full:
                 continue
+            self.last_activity_s = time.monotonic()
             dirty, self._dirty = self._dirty, set()
             full, self._full = self._full, set()
             alerts, self._fresh_alerts = self._fresh_alerts, set()
@@ -228,28 +253,38 @@ class Hub:
             return dirty
         rows = await self._conn.fetch(repository.FRESH_SQL, sorted(alerts))
         read_ms = (time.perf_counter() - started) * 1000
-        by_mmsi: dict[int, list[Any]] = {}
-        for row in rows:
-            by_mmsi.setdefault(row[0], []).append(row)
+        by_mmsi: dict[int, list[tuple[int, DeliveryWire]]] = {}
+        for kind, committed_at, payload, mmsis, seqs in rows:
+            wire = DeliveryWire(kind, committed_at, payload)
+            for mmsi, seq in zip(mmsis, seqs, strict=True):
+                entries = by_mmsi.get(mmsi)
+                if entries is None:
+                    by_mmsi[mmsi] = [(seq, wire)]
+                else:
+                    entries.append((seq, wire))
+                    entries.sort(key=_first)
         rest: set[int] = set()
         frames = 0
+        sockets = self._sockets
         for sock_id in dirty:
-            sock = self._sockets.get(sock_id)
+            sock = sockets.get(sock_id)
             if sock is None or sock.dead:
                 continue
-            new = [r for r in by_mmsi.get(sock.mmsi, ()) if r[1] > sock.cursor]
-            if sock.replaying or not new or new[0][1] != sock.cursor + 1:
+            entries = by_mmsi.get(sock.mmsi)
+            if sock.replaying or entries is None:
                 rest.add(sock_id)
                 continue
-            for row in new:
-                if row[1] != sock.cursor + 1:
-                    rest.add(sock_id)  # another delivery sits in between: read from the cursor
+            for seq, wire in entries:
+                if seq <= sock.cursor:
+                    continue
+                if seq != sock.cursor + 1:
+                    rest.add(sock_id)  # a gap: another delivery sits in between, read it first
                     break
-                if not sock.offer(delivery_frame(row[2], row[1], row[4], row[3])):
+                if not sock.offer_delivery(wire, seq):
                     self.dropped_slow += 1
                     sock.drop("too slow: reconnect and resume")
                     break
-                sock.cursor = row[1]
+                sock.cursor = seq
                 frames += 1
         self.push_ms.append((frames, read_ms, (time.perf_counter() - started) * 1000))
         return rest

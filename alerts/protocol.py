@@ -34,6 +34,34 @@ def delivery_frame(kind: str, seq: int, committed_at: datetime, payload_json: st
     )
 
 
+def text_frame_header(length: int) -> bytes:
+    """RFC 6455 header of an unmasked, unfragmented server text frame of `length` bytes."""
+    if length < 126:
+        return bytes((0x81, length))
+    if length < 65536:
+        return b"\x81\x7e" + length.to_bytes(2, "big")
+    return b"\x81\x7f" + length.to_bytes(8, "big")
+
+
+class DeliveryWire:
+    """One delivery's frame for many ships, built once: only the seq differs per ship."""
+
+    __slots__ = ("_head", "_tail")
+
+    def __init__(self, kind: str, committed_at: datetime, payload_json: str) -> None:
+        self._head = f'{{"v":{VERSION},"type":"{kind}","seq":'.encode()
+        self._tail = f',"ts":"{iso_z(committed_at)}","data":{payload_json}}}'.encode()
+
+    def text(self, seq: int) -> str:
+        """The frame's text (as delivery_frame builds it)."""
+        return (self._head + str(seq).encode() + self._tail).decode()
+
+    def wire(self, seq: int) -> bytes:
+        """The complete websocket frame (header and text) ready for the socket."""
+        body = self._head + str(seq).encode() + self._tail
+        return text_frame_header(len(body)) + body
+
+
 def error_frame(code: str, detail: str) -> str:
     """An error envelope (sent before closing with 1008 or 1011)."""
     return envelope("error", {"code": code, "detail": detail})

@@ -175,9 +175,12 @@ PENDING_SQL = """
 
 
 # The broadcast fast path: every delivery of the notified alerts, once (not per socket).
+# One row per (alert, kind, commit, payload): the payload crosses the wire once, not per ship.
 FRESH_SQL = """
-    SELECT mmsi, seq, kind, payload::text AS payload, committed_at
-    FROM ship_delivery WHERE alert_id = ANY($1::bigint[]) ORDER BY mmsi, seq
+    SELECT kind, committed_at, payload::text AS payload,
+           array_agg(mmsi ORDER BY mmsi, seq) AS mmsis, array_agg(seq ORDER BY mmsi, seq) AS seqs
+    FROM ship_delivery WHERE alert_id = ANY($1::bigint[])
+    GROUP BY alert_id, kind, committed_at, payload
 """
 
 

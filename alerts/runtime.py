@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import logging
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from alerts.config import AlertsSettings, get_alerts_settings
 from alerts.escalation import EscalationJob
+from alerts.gc_policy import GcPolicy
 from alerts.hub import Hub
 from alerts.rcc_feed import RccFeed
 from alerts.ship_ws import ShipServer
@@ -64,10 +66,16 @@ async def alerts_runtime(
         # Long-lived start-up objects leave the collector's generations: shorter full-GC pauses.
         gc.collect()
         gc.freeze()
+    gc_policy = GcPolicy(hub, settings.gc_full_every_s)
+    gc_task = asyncio.create_task(gc_policy.run(), name="gc-policy")
     runtime = AlertsRuntime(settings, sessionmaker, hub, ship_server, rcc_feed, job, port)
+    runtime.extra["gc_policy"] = gc_policy
     try:
         yield runtime
     finally:
+        gc_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await gc_task
         await job.stop()
         await ship_server.stop()
         await rcc_feed.stop()

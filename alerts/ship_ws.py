@@ -158,6 +158,10 @@ class ShipServer:
             self._settings.queue_size,
             lambda r: _kill(ws, sender, r),
             functools.partial(_write_now, ws, self._settings.write_buffer_bytes),
+            # Ready-made frames are valid only with no extension (no compression) negotiated.
+            None
+            if ws.protocol.extensions
+            else functools.partial(_write_wire, ws, self._settings.write_buffer_bytes),
         )
         welcome = {"mmsi": identity.mmsi, "resume_from": resume_from, "last_seq": last_seq}
         sock.queue.put_nowait(envelope("welcome", welcome))
@@ -270,6 +274,18 @@ def _write_now(ws: ServerConnection, limit_bytes: int, frame: str) -> bool:
         broadcast([ws], frame, raise_exceptions=True)
     except Exception:
         return False
+    return True
+
+
+def _write_wire(ws: ServerConnection, limit_bytes: int, data: bytes) -> bool:
+    """Write a complete pre-built frame straight to the transport, unless backed up or closing.
+
+    Safe because this server never fragments a message and negotiates no extension: frames
+    from the connection's own writer are always whole, so this one cannot land inside one.
+    """
+    if ws.protocol.state is not State.OPEN or ws.transport.get_write_buffer_size() > limit_bytes:
+        return False
+    ws.transport.write(data)
     return True
 
 
