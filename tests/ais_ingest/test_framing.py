@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import random
 from functools import reduce
 
@@ -84,6 +85,23 @@ def test_trailing_fields_and_uscg_time() -> None:
 def test_not_ais_and_garbage_counted() -> None:
     _, stats = run(["$GPRMC,092211.00,A,5759.09700,N*58", "foobar", "# comment", ""])
     assert stats.rejected == {"not_ais": 1, "malformed": 1} and stats.meta_lines == 1
+
+
+def test_tag_block_must_be_followed_by_a_sentence_delimiter() -> None:
+    # Found by the long fuzz run: a newline where the '!' belongs was taken as the delimiter.
+    out, stats = run(["\\s:r1,c:1418169601*7A\\\nAIVDM,1,1,,A,13`dU0@01TNTL`1rAjP3Q2l00000,0*52"])
+    assert out == [] and stats.rejected == {"malformed": 1}
+
+
+def test_other_nmea_fast_lane_matches_the_full_path() -> None:
+    lines = ["$IIHDG,238.5,,,0.2,E*1F", "$PGHP,1,2016,1,10,23,29,12,938,219,,,1,55*1C", LINE]
+    out, stats = run(lines)
+    assert stats.rejected == {"not_ais": 1} and stats.meta_lines == 1 and len(out) == 1
+    stats_dl = IngestStats()
+    stats_dl.dead_letter = io.BytesIO()  # with a dead letter, the full path runs instead
+    Framer(stats_dl, lambda m: None).feed_lines([ln.encode() for ln in lines], 0.0)
+    assert stats_dl.rejected == stats.rejected
+    assert stats_dl.dead_letter.getvalue() == b"not_ais\t$IIHDG,238.5,,,0.2,E*1F\n"
 
 
 def test_multipart_in_order_assembles() -> None:
