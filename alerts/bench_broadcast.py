@@ -340,6 +340,7 @@ def bench_broadcast(
         try:
             _wait_ready(server, "server")
             timeout_s = alerts * (pause_s + 5) + 60  # issuing to 10k ships takes seconds
+            connect_started = time.perf_counter()
             for k, shard in enumerate(shards):
                 tokens_file = Path(tmp) / f"tokens-{k}.json"
                 tokens_file.write_text(json.dumps(shard))
@@ -351,6 +352,7 @@ def bench_broadcast(
                 )
             for proc in client_list:
                 _wait_ready(proc, "clients")
+            connect_s = time.perf_counter() - connect_started
             rss_idle_mb, _ = _rss_mb(server.pid)
             committed = asyncio.run(_issue(database_url, case_id, alerts, pause_s))
             for proc in client_list:
@@ -388,6 +390,8 @@ def bench_broadcast(
         "server_rss_idle_mb": round(rss_idle_mb, 1),
         "server_rss_end_mb": round(rss_mb, 1),
         "client_procs": procs,
+        # every ship connecting at once (as after a server restart): handshake, auth, welcome
+        "connect_all_s": round(connect_s, 1),
         "server": "websockets (no compression), hub reading ship_delivery from cursors",
         "pause_s": pause_s,
         "commit_ms_max": round(max(COMMIT_MS), 1) if COMMIT_MS else None,

@@ -39,6 +39,14 @@ _FLUSH = text(
         updated_at = :now
     """
 )
+# A process's last socket of a ship closed: the ship no longer counts as connected, unless a
+# socket elsewhere refreshes last_seen_at afterwards.
+_GONE = text(
+    """
+    UPDATE ship_cursor SET disconnected_at = :now, updated_at = :now
+    WHERE mmsi = ANY(CAST(:mmsis AS bigint[]))
+    """
+)
 
 
 class ShipSocket:
@@ -133,6 +141,9 @@ class Hub:
         self._wake = asyncio.Event()
         self._acks: dict[int, int] = {}
         self._touched: set[int] = set()
+        self._gone: set[int] = set()
+        """Ships whose last socket here closed (written in the next flush, stamped with its time,
+        which is after any presence written for them in the same flush)."""
         self._tasks: list[asyncio.Task[None]] = []
         self._queue: asyncio.Queue[dict[str, Any]] | None = None
         self._conn: asyncpg.Connection | None = None
@@ -178,6 +189,7 @@ class Hub:
         self.last_activity_s = time.monotonic()
         self._by_mmsi.setdefault(sock.mmsi, set()).add(sock.id)
         self._touched.add(sock.mmsi)
+        self._gone.discard(sock.mmsi)
         self.mark_dirty(sock)
 
     def unregister(self, sock: ShipSocket) -> None:
@@ -189,6 +201,7 @@ class Hub:
             ids.discard(sock.id)
             if not ids:
                 del self._by_mmsi[sock.mmsi]
+                self._gone.add(sock.mmsi)
         self._dirty.discard(sock.id)
 
     def mark_dirty(self, sock: ShipSocket) -> None:
@@ -369,22 +382,24 @@ class Hub:
 
     async def _flush(self) -> None:
         touched = self._touched | set(self._acks)
-        if not touched:
+        gone, self._gone = self._gone, set()
+        if not touched and not gone:
             return
         acks, self._acks, self._touched = self._acks, {}, set()
         mmsis = sorted(touched)
+        now = datetime.now(UTC)
         try:
             async with self._engine.begin() as conn:
-                await conn.execute(
-                    _FLUSH,
-                    {
-                        "mmsis": mmsis,
-                        "acks": [acks.get(m, 0) for m in mmsis],
-                        "now": datetime.now(UTC),
-                    },
-                )
+                if mmsis:
+                    await conn.execute(
+                        _FLUSH,
+                        {"mmsis": mmsis, "acks": [acks.get(m, 0) for m in mmsis], "now": now},
+                    )
+                if gone:
+                    await conn.execute(_GONE, {"mmsis": sorted(gone), "now": now})
         except Exception:
             for mmsi, seq in acks.items():
                 self._acks[mmsi] = max(seq, self._acks.get(mmsi, 0))
             self._touched.update(touched)
+            self._gone.update(m for m in gone if m not in self._by_mmsi)
             raise

@@ -140,6 +140,8 @@ class ShipCursor(Base):
     acked_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default=text("0"))
     acked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    disconnected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When a process's last socket of this ship closed (a later last_seen_at wins)."""
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

@@ -55,7 +55,9 @@ _STANDING = text(
     SELECT m.mmsi,
            coalesce(v.registered, false) AS registered,
            EXISTS (SELECT 1 FROM user_vessel uv WHERE uv.mmsi = m.mmsi) AS has_account,
-           coalesce(sc.last_seen_at >= :seen_after, false) AS connected
+           coalesce(sc.last_seen_at >= :seen_after
+                    AND (sc.disconnected_at IS NULL OR sc.disconnected_at < sc.last_seen_at),
+                    false) AS connected
     FROM unnest(:mmsis) AS m(mmsi)
     LEFT JOIN vessel v ON v.mmsi = m.mmsi
     LEFT JOIN ship_cursor sc ON sc.mmsi = m.mmsi

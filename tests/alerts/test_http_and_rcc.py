@@ -161,6 +161,52 @@ async def test_rcc_issues_ship_answers_rcc_sees_it_live(esc_server: Server, comm
     await rcc_ws.close()
 
 
+async def _cursor_moved(committed: Any, mmsi: int, column: str, after: Any = None) -> Any:
+    """Wait until the hub's batched flush has written ship_cursor.<column> (past `after`)."""
+    async with asyncio.timeout(10):
+        while True:
+            async with committed() as s:
+                value = await s.scalar(
+                    text(f"SELECT {column} FROM ship_cursor WHERE mmsi = :m"),
+                    {"m": mmsi},
+                )
+            if value is not None and (after is None or value > after):
+                return value
+            await asyncio.sleep(0.1)
+
+
+async def test_a_ship_that_disconnected_is_not_reachable_until_it_returns(
+    esc_server: Server, committed: Any
+) -> None:
+    async with committed() as s:
+        case = await make_case(s, lat=-35.0, lon=110.0)
+        ship = await make_ship(s, lat=-35.0, lon=110.05)
+        rcc = await make_user(s, "rcc_operator")
+        auditor = await make_user(s, "auditor")
+    ship_ws = await open_ship(esc_server.ship_url(0), ship.token)
+    await _cursor_moved(committed, ship.mmsi, "last_seen_at")
+    await ship_ws.close()
+    gone_at = await _cursor_moved(committed, ship.mmsi, "disconnected_at")
+    body = {"case_id": case.id, "kind": "area", "radius_nm": 10, "message": "Rubber boat"}
+
+    async def recipient_after_alert(c: httpx.AsyncClient) -> dict[str, Any]:
+        r = await c.post("/api/v1/alerts", json=body, headers=_jwt(rcc))
+        assert r.status_code == 201, r.text
+        detail = (await c.get(f"/api/v1/alerts/{r.json()['id']}", headers=_jwt(auditor))).json()
+        (recipient,) = detail["recipients"]
+        return dict(recipient)
+
+    async with httpx.AsyncClient(base_url=esc_server.http_url) as c:
+        # within the presence TTL (90 s), but the last socket closed: auditors see the truth
+        recipient = await recipient_after_alert(c)
+        assert recipient["reachable"] is False and recipient["reason"] == "not connected"
+        ship_ws = await open_ship(esc_server.ship_url(0), ship.token)
+        await _cursor_moved(committed, ship.mmsi, "last_seen_at", after=gone_at)
+        recipient = await recipient_after_alert(c)
+        assert recipient["reachable"] is True and recipient["reason"] is None
+    await ship_ws.close()
+
+
 async def test_escalation_auto_widens_and_tells_the_rcc(esc_server: Server, committed: Any) -> None:
     async with committed() as s:
         case = await make_case(s, lat=-40.0, lon=60.0, auto_widen=True)
