@@ -79,7 +79,7 @@ class ShipServer:
         self._server: Server | None = None
         # Identity from the handshake, for the handler; dropped with the connection object.
         self._pending: weakref.WeakKeyDictionary[
-            ServerConnection, tuple[ShipIdentity, int | None]
+            ServerConnection, tuple[ShipIdentity, int | None, int]
         ] = weakref.WeakKeyDictionary()
         self.port: int | None = None
 
@@ -130,16 +130,19 @@ class ShipServer:
             resume_from = _optional_int(query, "resume_from")
             async with self._sessionmaker() as session:
                 identity = await resolve_ship(session, token, mmsi)
+                last_seq = await session.scalar(
+                    select(ShipSequence.last_seq).where(ShipSequence.mmsi == identity.mmsi)
+                )
                 await session.commit()  # the token's last_used_at
         except ProtocolError as exc:
             return connection.respond(HTTPStatus.BAD_REQUEST, f"{exc.detail}\n")
         except AppError as exc:
             return connection.respond(HTTPStatus(exc.status_code), f"{exc.detail}\n")
-        self._pending[connection] = (identity, resume_from)
+        self._pending[connection] = (identity, resume_from, int(last_seq or 0))
         return None
 
     async def _handle(self, ws: ServerConnection) -> None:
-        identity, resume_from = self._pending.pop(ws)
+        identity, resume_from, last_seq = self._pending.pop(ws)
         if self._settings.sndbuf_bytes:
             raw = ws.transport.get_extra_info("socket")
             if raw is not None:
@@ -148,7 +151,6 @@ class ShipServer:
         try:
             if resume_from is None:
                 resume_from = await self._first_frame(ws, identity)
-            last_seq = await self._last_seq(identity.mmsi)
         except ProtocolError as exc:
             await _refuse(ws, exc)
             return
@@ -198,13 +200,6 @@ class ShipServer:
                 select(ShipCursor.acked_seq).where(ShipCursor.mmsi == identity.mmsi)
             )
         return int(acked or 0)
-
-    async def _last_seq(self, mmsi: int) -> int:
-        async with self._sessionmaker() as session:
-            last = await session.scalar(
-                select(ShipSequence.last_seq).where(ShipSequence.mmsi == mmsi)
-            )
-        return int(last or 0)
 
     async def _sender(self, ws: ServerConnection, sock: ShipSocket) -> None:
         low_water = max(1, sock.queue.maxsize // 4)

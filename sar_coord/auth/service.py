@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sar_coord.auth import security
@@ -143,25 +143,52 @@ async def revoke_api_token(session: AsyncSession, *, token_id: int, principal: P
     await session.flush()
 
 
+# A live token of an enabled user, with its organisation and vessels; last_used_at is refreshed
+# at most once a minute (a write per request would cost more than the lookup).
+_RESOLVE_TOKEN = text(
+    """
+    WITH t AS (
+        SELECT a.id AS token_id, a.last_used_at, u.id, u.username, u.role, o.name AS org_name,
+               ARRAY(SELECT uv.mmsi FROM user_vessel uv WHERE uv.user_id = u.id) AS mmsis
+        FROM api_token a
+        JOIN app_user u ON u.id = a.user_id AND NOT u.disabled
+        LEFT JOIN organisation o ON o.id = u.organisation_id
+        WHERE a.token_sha256 = :digest AND a.revoked_at IS NULL
+          AND (a.expires_at IS NULL OR a.expires_at > :now)
+    ), touched AS (
+        UPDATE api_token SET last_used_at = :now
+        WHERE id IN (
+            SELECT token_id FROM t
+            WHERE last_used_at IS NULL OR last_used_at < :now - interval '1 minute'
+        )
+    )
+    SELECT id, username, role, org_name, mmsis FROM t
+    """
+)
+
+
 async def resolve_credential(
     session: AsyncSession, credential: str, settings: Settings
 ) -> Principal | None:
     """The principal for a bearer credential (API token or login JWT), or None."""
     if security.looks_like_api_token(credential):
-        digest = security.token_digest(credential)
-        row = await session.scalar(select(ApiToken).where(ApiToken.token_sha256 == digest))
-        now = utcnow()
-        if row is None or row.revoked_at is not None:
+        # One round trip (a reconnect storm of thousands of ships authenticates this way).
+        row = (
+            await session.execute(
+                _RESOLVE_TOKEN,
+                {"digest": security.token_digest(credential), "now": utcnow()},
+            )
+        ).one_or_none()
+        if row is None:
             return None
-        if row.expires_at is not None and row.expires_at <= now:
-            return None
-        user = await session.get(AppUser, row.user_id)
-        if user is None or user.disabled:
-            return None
-        await session.execute(
-            update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now)
+        return Principal(
+            user_id=row.id,
+            username=row.username,
+            role=row.role,
+            organisation=row.org_name,
+            vessel_mmsis=frozenset(row.mmsis),
+            via="token",
         )
-        return await load_principal(session, user, "token")
     claims = security.decode_jwt(credential, secret=settings.jwt_secret)
     if claims is None:
         return None

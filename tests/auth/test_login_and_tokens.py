@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from sar_coord.auth.models import ApiToken
+from sar_coord.auth.models import ApiToken, AppUser
 from sar_coord.core.config import DEV_JWT_SECRET, Settings
 
 
@@ -95,3 +95,53 @@ def test_settings_refuse_default_secret_outside_development() -> None:
         Settings(env="production", jwt_secret="short")
     assert Settings(env="production", jwt_secret="x" * 40).env == "production"
     assert Settings(env="development", jwt_secret=DEV_JWT_SECRET).jwt_secret == DEV_JWT_SECRET
+
+
+async def test_token_resolution_refuses_expired_and_disabled_and_throttles_last_used(
+    session,
+) -> None:
+    from datetime import timedelta
+
+    from sar_coord.auth import service
+    from sar_coord.core.config import get_settings
+    from sar_coord.core.time import utcnow
+
+    await service.create_user(
+        session,
+        username="resolve_master",
+        role="ship_master",
+        password="correct horse battery",
+        organisation="Resolve Shipping",
+        vessel_mmsis=[247000111, 247000112],
+    )
+    row, plain = await service.create_api_token(session, username="resolve_master")
+    settings = get_settings()
+    principal = await service.resolve_credential(session, plain, settings)
+    assert principal is not None and principal.via == "token"
+    assert principal.organisation == "Resolve Shipping"
+    assert principal.vessel_mmsis == {247000111, 247000112}
+    await session.refresh(row)
+    first_use = row.last_used_at
+    assert first_use is not None
+    await service.resolve_credential(session, plain, settings)
+    await session.refresh(row)
+    assert row.last_used_at == first_use  # refreshed at most once a minute
+    row.last_used_at = first_use - timedelta(minutes=2)
+    await session.flush()
+    await service.resolve_credential(session, plain, settings)
+    await session.refresh(row)
+    assert row.last_used_at is not None and row.last_used_at >= first_use
+
+    row.expires_at = utcnow() - timedelta(seconds=1)
+    await session.flush()
+    assert await service.resolve_credential(session, plain, settings) is None
+    row.expires_at = None
+    user = await session.scalar(select(AppUser).where(AppUser.username == "resolve_master"))
+    assert user is not None
+    user.disabled = True
+    await session.flush()
+    assert await service.resolve_credential(session, plain, settings) is None
+    user.disabled = False
+    await session.flush()
+    assert await service.resolve_credential(session, plain, settings) is not None
+    assert await service.resolve_credential(session, plain + "x", settings) is None
