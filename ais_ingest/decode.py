@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from binascii import a2b_base64
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,8 +9,7 @@ from pyais.bit_vector import bit_vector
 from pyais.decode import decode as pyais_decode
 from pyais.messages import MSG_CLASS
 
-from ais_ingest.fast import ARMOR as _ARMOR
-from ais_ingest.fast import fast_position, fast_static, ship_type_or_none
+from ais_ingest.fast import fast_position, fast_static, header, ship_type_or_none
 from ais_ingest.reports import (
     AidToNavigationReport,
     BaseStationReport,
@@ -200,10 +198,8 @@ def decode_message(payload: bytes, fill: int, received_ts_s: float) -> list[Repo
                     raise DecodeError("invalid_mmsi")
                 return [rep]
         if len(payload) >= 7:
-            head = int.from_bytes(a2b_base64(payload[:8].ljust(8, b"0").translate(_ARMOR)), "big")
-            msg_type = head >> 42
+            msg_type, mmsi = header(payload)
             if msg_type not in _DECODED_TYPES:
-                mmsi = (head >> 10) & 0x3FFFFFFF
                 if not valid_mmsi(mmsi):
                     raise DecodeError("invalid_mmsi")
                 return [OtherMessage(mmsi, msg_type, received_ts_s)]

@@ -39,10 +39,11 @@ _SIXBIT_CHAR = tuple(chr(v + 64) if v < 32 else chr(v) for v in range(64))
 _B64_PAD = (b"", b"AAA", b"AA", b"A")
 
 
-def header_mmsi(payload: bytes) -> int:
-    """The MMSI (bits 8-37, in every message type) of an armoured payload of >= 7 characters."""
-    head = a2b_base64(payload[:8].ljust(8, b"0").translate(ARMOR))
-    return (int.from_bytes(head, "big") >> 10) & 0x3FFFFFFF
+def header(payload: bytes) -> tuple[int, int]:
+    """(message type, MMSI): bits 0-5 and 8-37, the same in every message type, of an armoured
+    payload of >= 7 characters."""
+    head = int.from_bytes(a2b_base64(payload[:8].ljust(8, b"0").translate(ARMOR)), "big")
+    return head >> 42, (head >> 10) & 0x3FFFFFFF
 
 
 def _lat_lon(iv: int) -> float:

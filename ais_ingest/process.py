@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ais_ingest.decode import DecodeError, decode_message, valid_mmsi
-from ais_ingest.fast import fast_position, header_mmsi
+from ais_ingest.fast import fast_position, header
 from ais_ingest.framing import Message
 from ais_ingest.reports import (
     TRANSPONDER_BY_TYPE,
@@ -89,7 +89,7 @@ class Processor:
         if (
             seen_ts is not None
             and -DUPLICATE_WINDOW_S <= ts - seen_ts <= DUPLICATE_WINDOW_S
-            and header_mmsi(payload) // 1_000_000 not in NEVER_DEDUPLICATED
+            and header(payload)[1] // 1_000_000 not in NEVER_DEDUPLICATED
         ):
             stats.reject("duplicate", raw, nlines)
             return

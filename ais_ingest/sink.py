@@ -14,15 +14,14 @@ import asyncpg
 
 from ais_ingest.process import Batch, transponder
 from sar_coord.core import events
-from sar_coord.core.db import asyncpg_dsn, register_geo_codecs
+from sar_coord.core.db import asyncpg_dsn
 
 log = logging.getLogger(__name__)
 
-PG_EPOCH_S = 946684800.0  # 2000-01-01T00:00:00Z, origin of PostgreSQL binary timestamps
-
-# One batch is ONE statement (one round trip, one implicit transaction): data-modifying CTEs
-# always run to completion, and the NOTIFYs are delivered at its commit. Times travel as float
-# Unix seconds (to_timestamp) and points as lon/lat arrays, so no per-row codec runs in Python.
+# One batch is one transaction: a binary COPY into the session's staging table, then ONE
+# statement whose data-modifying CTEs (always run to completion) move the positions and upsert
+# latest and vessel rows; its NOTIFYs are delivered at commit. Times travel as float Unix
+# seconds (to_timestamp) and points as lon/lat, so no per-row codec runs in Python.
 STAGE_TABLE = "ingest_position"
 STAGE_COLUMNS = ("mmsi", "t", "lon", "lat", "sog", "cog", "hdg", "st", "mt", "sus")
 CREATE_STAGE = f"""
@@ -36,7 +35,6 @@ SELECT s.mmsi, to_timestamp(s.t), ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)::
     s.sog, s.cog, s.hdg, s.st, s.mt, s.sus
 FROM {STAGE_TABLE} s
 """  # noqa: S608
-_POSITION_PARAMS = 0
 
 _LATEST = """
 INSERT INTO vessel_latest AS l (mmsi, position, reported_at, sog_kn, cog_deg, heading_deg,
@@ -68,7 +66,7 @@ _STATIC = (
     ("destination", "text"),
     ("eta", "text"),
 )
-_V0 = _POSITION_PARAMS + _LATEST_PARAMS + 1  # first vessel parameter
+_V0 = _LATEST_PARAMS + 1  # first vessel parameter
 _NEWER = "EXCLUDED.static_updated_at >= COALESCE(v.static_updated_at, '-infinity')"
 # Built from the constant column list above only (no input reaches the SQL text).
 _VESSELS = f"""
@@ -117,29 +115,8 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-def _encode_ts(ts_s: float) -> tuple[int]:
-    return (round((ts_s - PG_EPOCH_S) * 1_000_000),)
-
-
-def _decode_ts(value: tuple[int]) -> float:
-    return value[0] / 1_000_000 + PG_EPOCH_S
-
-
 def _clip(value: str | None, n: int) -> str | None:
     return value[:n] if value is not None else None
-
-
-async def setup_connection(conn: asyncpg.Connection) -> None:
-    """Binary EWKB geography and timestamptz as float Unix seconds (no datetime objects)."""
-    await register_geo_codecs(conn)
-    await conn.set_type_codec(
-        "timestamptz",
-        schema="pg_catalog",
-        encoder=_encode_ts,
-        decoder=_decode_ts,
-        format="tuple",
-    )
-    await conn.execute("SET TIME ZONE 'UTC'")
 
 
 class Sink:
@@ -164,9 +141,10 @@ class Sink:
     async def connect(self) -> asyncpg.Connection:
         """The open connection, connecting (with a 10 s timeout) if needed."""
         if self._conn is None or self._conn.is_closed():
-            conn = await asyncpg.connect(**self._dsn, timeout=10)
+            conn = await asyncpg.connect(
+                **self._dsn, timeout=10, server_settings={"timezone": "UTC"}
+            )
             try:
-                await setup_connection(conn)
                 await conn.execute(CREATE_STAGE)
             except BaseException:
                 with contextlib.suppress(Exception):

@@ -27,6 +27,7 @@ from websockets.uri import parse_uri
 
 from alerts import service
 from alerts.config import AlertsSettings
+from alerts.gc_policy import NO_AUTOMATIC_FULL
 from alerts.runtime import alerts_runtime
 from alerts.schemas import AlertCreate
 from sar_coord.auth.security import new_api_token
@@ -164,12 +165,12 @@ class _ShipClient(asyncio.Protocol):
         self.done = asyncio.get_running_loop().create_future()
         self._on_welcome = on_welcome
         self._acked_at = 0.0
-        self._transport: asyncio.Transport | None = None
+        self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         """Send the opening handshake."""
         assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
+        self.transport = transport
         self._flush()
 
     def data_received(self, data: bytes) -> None:
@@ -201,10 +202,10 @@ class _ShipClient(asyncio.Protocol):
             self.done.set_exception(self.proto.handshake_exc)
 
     def _flush(self) -> None:
-        assert self._transport is not None
+        assert self.transport is not None
         for chunk in self.proto.data_to_send():
             if chunk:
-                self._transport.write(chunk)
+                self.transport.write(chunk)
 
     def connection_lost(self, exc: Exception | None) -> None:
         """A lost connection before the last alert fails this client's attempt."""
@@ -251,8 +252,8 @@ async def _clients(port: int, tokens_file: Path, alerts: int, out: Path, timeout
                 received[i] = client.received
                 if not client.welcomed:
                     gate.release()
-                if client._transport is not None:
-                    client._transport.abort()
+                if client.transport is not None:
+                    client.transport.abort()
                 if client.welcomed:
                     return  # lost after the welcome: what it received is what it got
                 await asyncio.sleep(0.5 * (attempt + 1))
@@ -268,7 +269,7 @@ async def _clients(port: int, tokens_file: Path, alerts: int, out: Path, timeout
     # The clients are the measuring instrument: no full collection pause may skew their clocks.
     gc.collect()
     gc.freeze()
-    gc.set_threshold(700, 10, 1_000_000)
+    gc.set_threshold(*gc.get_threshold()[:2], NO_AUTOMATIC_FULL)
     print("ready", flush=True)
     await asyncio.wait(tasks, timeout=timeout_s)
     out.write_text(json.dumps(received))

@@ -275,7 +275,9 @@ class Hub:
                     by_mmsi[mmsi] = [(seq, wire)]
                 else:
                     entries.append((seq, wire))
-                    entries.sort(key=_first)
+        if len(rows) > 1:  # several deliveries per ship: in seq order
+            for entries in by_mmsi.values():
+                entries.sort(key=_first)
         rest: set[int] = set()
         frames = 0
         sockets = self._sockets

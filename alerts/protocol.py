@@ -28,10 +28,7 @@ def envelope(type_: str, data: dict[str, Any], *, seq: int | None = None) -> str
 
 def delivery_frame(kind: str, seq: int, committed_at: datetime, payload_json: str) -> str:
     """A sequenced ship delivery built around its stored JSON payload (no re-serialising)."""
-    return (
-        f'{{"v":{VERSION},"type":"{kind}","seq":{seq},'
-        f'"ts":"{iso_z(committed_at)}","data":{payload_json}}}'
-    )
+    return DeliveryWire(kind, committed_at, payload_json).text(seq)
 
 
 def text_frame_header(length: int) -> bytes:
@@ -53,7 +50,7 @@ class DeliveryWire:
         self._tail = f',"ts":"{iso_z(committed_at)}","data":{payload_json}}}'.encode()
 
     def text(self, seq: int) -> str:
-        """The frame's text (as delivery_frame builds it)."""
+        """The frame's text for one ship."""
         return (self._head + str(seq).encode() + self._tail).decode()
 
     def wire(self, seq: int) -> bytes:

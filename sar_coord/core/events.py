@@ -49,11 +49,6 @@ async def notify(db: AsyncSession | AsyncConnection, channel: str, payload: dict
     )
 
 
-async def notify_raw(conn: asyncpg.Connection, channel: str, payload: dict[str, Any]) -> None:
-    """NOTIFY on a raw asyncpg connection (inside its transaction if one is open)."""
-    await conn.execute("SELECT pg_notify($1, $2)", channel, encode_payload(payload))
-
-
 class Listener:
     """One LISTEN connection per process, fanning notifications out to bounded in-process queues."""
 
