@@ -30,7 +30,7 @@ def _database(database_url: str | None) -> Iterator[str]:
     """The given URL, SAR_DATABASE_URL (migrated by `up` / `db upgrade`), or the embedded
     cluster (started and migrated here); refuses a database without the ingest tables."""
     from sar_coord.core.config import get_settings
-    from sar_coord.runtime import database
+    from sar_coord.core.database import database
 
     if database_url:
         _require_schema(database_url)

@@ -9,7 +9,6 @@ from pyais.bit_vector import bit_vector
 from pyais.decode import decode as pyais_decode
 from pyais.messages import MSG_CLASS
 
-from ais_ingest.fast import fast_position, fast_static, header, ship_type_or_none
 from ais_ingest.reports import (
     AidToNavigationReport,
     BaseStationReport,
@@ -19,6 +18,7 @@ from ais_ingest.reports import (
     SafetyBroadcast,
     StaticReport,
 )
+from ais_ingest.sixbit import fast_position, fast_static, header, ship_type_or_none
 
 _DECODED_TYPES = frozenset({1, 2, 3, 4, 5, 9, 14, 18, 19, 21, 24, 27})
 

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ais_ingest.decode import DecodeError, decode_message, valid_mmsi
-from ais_ingest.fast import fast_position, header
 from ais_ingest.framing import Message
 from ais_ingest.reports import (
     TRANSPONDER_BY_TYPE,
@@ -18,6 +17,7 @@ from ais_ingest.reports import (
     SafetyBroadcast,
     StaticReport,
 )
+from ais_ingest.sixbit import fast_position, header
 from ais_ingest.stats import IngestStats
 from ais_ingest.track import TrackStore, VesselTrack
 

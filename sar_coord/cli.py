@@ -16,15 +16,17 @@ import typer
 from rich.console import Console
 
 from ais_ingest import cli as ingest_cli
-from ais_ingest import simulate as simulate_cli
-from alerts import bench_broadcast, bench_match, ship_client
+from ais_ingest.simulator import runner as simulate_cli
+from alerts.live import bench as bench_broadcast
+from alerts.live import ship_client
+from alerts.matching import bench as bench_match
 from sar_coord import __version__
 from sar_coord.audit import cli as audit_cli
 from sar_coord.core import migrate
 from sar_coord.core.config import get_settings
+from sar_coord.core.database import database
 from sar_coord.core.db import make_engine, make_sessionmaker, unit_of_work
 from sar_coord.places import cli as places_cli
-from sar_coord.runtime import database
 
 app = typer.Typer(help="sar-coord: maritime search-and-rescue coordination.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema: upgrade and status.", no_args_is_help=True)
@@ -73,7 +75,7 @@ def _self() -> list[str]:
 
 def _start_demo(url: str, home: Path, speed: float) -> list[subprocess.Popen[bytes]]:
     """Demo users and fleet registry, then simulator | ingest and the scenario director."""
-    from ais_ingest.simulate_scenario import SimConfig, Simulation
+    from ais_ingest.simulator.scenario import SimConfig, Simulation
     from sar_coord.demo import DemoVessel, seed_demo
 
     sim = Simulation(SimConfig(vessels=DEMO_VESSELS, seed=DEMO_SEED))

@@ -16,10 +16,10 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from alerts.candidates_router import router as candidates_router
-from alerts.router import router as alerts_router
-from alerts.router import ws_router as alerts_ws_router
-from alerts.runtime import alerts_runtime
+from alerts.lifecycle.router import router as alerts_router
+from alerts.lifecycle.router import ws_router as alerts_ws_router
+from alerts.live.runtime import alerts_runtime
+from alerts.matching.router import router as candidates_router
 from sar_coord import __version__
 from sar_coord.audit.router import router as audit_router
 from sar_coord.audit.service import run_checkpointer

@@ -1,4 +1,5 @@
-// Websocket frames as the back end writes them (alerts/rcc_feed.py, alerts/service.py, ship_ws.py).
+// Websocket frames as the back end writes them (alerts/live/rcc_feed.py, alerts/lifecycle/service.py,
+// alerts/live/ship_channel.py).
 import { describe, expect, it } from "vitest";
 import { ackFrame, answerFrame, parseRccEvent, parseShipMessage, type Envelope } from "../src/api";
 import { answerText } from "../src/views/answers";

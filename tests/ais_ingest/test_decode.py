@@ -15,8 +15,8 @@ from ais_ingest.decode import (
     decode_reference,
     valid_mmsi,
 )
-from ais_ingest.fast import fast_position, fast_static, ship_type_or_none
 from ais_ingest.reports import PositionReport, StaticReport
+from ais_ingest.sixbit import fast_position, fast_static, ship_type_or_none
 from tests.ais_ingest import corpus as C
 from tests.ais_ingest.aisgen import bits_of, field, type1
 

@@ -22,7 +22,9 @@ from global_land_mask import globe
 from pyais import decode
 from typer.testing import CliRunner
 
-from ais_ingest.simulate import (
+from ais_ingest.simulator.fleet import CLASS_MAX_KN
+from ais_ingest.simulator.geo import MED_LANES, Region, distance_nm
+from ais_ingest.simulator.runner import (
     ScenarioEvent,
     SimConfig,
     TcpServerSink,
@@ -30,9 +32,7 @@ from ais_ingest.simulate import (
     iter_nmea,
     run_simulator,
 )
-from ais_ingest.simulate_fleet import CLASS_MAX_KN
-from ais_ingest.simulate_geo import MED_LANES, Region, distance_nm
-from ais_ingest.simulate_scenario import Simulation
+from ais_ingest.simulator.scenario import Simulation
 
 START_S = 1_795_860_000.0  # 2026-11-28T10:00:00Z
 DURATION_S = 1800.0
@@ -521,7 +521,7 @@ async def test_simulator_feeds_a_live_udp_ingest(
 def test_land_mask_cache_agrees_with_global_land_mask(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ais_ingest.simulate_geo import LandMask
+    from ais_ingest.simulator.geo import LandMask
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     region = Region.parse("14.0,35.7,14.7,36.2")  # Malta and Gozo

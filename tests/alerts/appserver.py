@@ -13,8 +13,8 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from alerts import router as alerts_router
-from alerts.runtime import alerts_runtime
+from alerts.lifecycle import router as alerts_router
+from alerts.live.runtime import alerts_runtime
 from sar_coord.core.db import make_engine, make_sessionmaker
 from sar_coord.core.errors import AppError
 from sar_coord.core.events import Listener

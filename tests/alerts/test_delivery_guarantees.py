@@ -12,7 +12,7 @@ from typing import Any
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
-from alerts import service
+from alerts.lifecycle import service
 from alerts.schemas import AlertCreate
 from tests.alerts.factories import make_case, make_ship
 from tests.alerts.wsclient import RCC, issue, next_frames, open_ship

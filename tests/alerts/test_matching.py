@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from alerts import water
-from alerts.matching import (
+from alerts.matching import water
+from alerts.matching.scoring import (
     CaseTarget,
     MatchParams,
     VesselState,
@@ -250,7 +250,7 @@ def test_land_in_the_way_ranks_below_open_water_at_the_same_straight_distance() 
 
 
 def test_weights_come_from_alerts_match_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    from alerts.match_config import MatchSettings
+    from alerts.matching.config import MatchSettings
 
     monkeypatch.setenv("ALERTS_MATCH_CAPACITY_SHORT_MIN", "0")
     monkeypatch.setenv("ALERTS_MATCH_K", "3")

@@ -13,14 +13,14 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alerts.candidates import (
+from alerts.matching.candidates import (
     SearchParams,
     knn_vessels,
     radius_steps,
     search_case,
     search_target,
 )
-from alerts.matching import CaseTarget
+from alerts.matching.scoring import CaseTarget
 from sar_coord.cases import service as case_service
 from sar_coord.cases.drift import Drift
 from sar_coord.cases.schemas import CaseCreate

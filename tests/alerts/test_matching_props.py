@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alerts import water
-from alerts.matching import CaseTarget, MatchParams, VesselState, rank_candidates
+from alerts.matching import water
+from alerts.matching.scoring import CaseTarget, MatchParams, VesselState, rank_candidates
 from sar_coord.cases.drift import Drift
 
 NOW = datetime(2026, 11, 28, 11, 0, tzinfo=UTC)

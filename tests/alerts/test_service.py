@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alerts import service
 from alerts.exceptions import InvalidAlert, NotAlerted
+from alerts.lifecycle import service
 from alerts.models import ShipAnswer
 from alerts.schemas import AcceptAnswer, AlertCreate, AlertUpdate, DeclineAnswer
 from sar_coord.cases.models import CaseEvent

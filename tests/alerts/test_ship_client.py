@@ -15,7 +15,7 @@ from tests.alerts.wsclient import issue
 
 
 async def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-c", "from alerts.ship_client import app; app()", *args]
+    cmd = [sys.executable, "-c", "from alerts.live.ship_client import app; app()", *args]
     return await asyncio.to_thread(
         subprocess.run, cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alerts import water
+from alerts.matching import water
 from sar_coord.core.geo import haversine_m
 
 # (lon, lat) pairs on either side of real land, all in sea cells of the mask.

@@ -11,8 +11,8 @@ import pytest
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
-from alerts.gc_policy import NO_AUTOMATIC_FULL, OVERDUE_FACTOR, SETTLE_S, GcPolicy
-from alerts.protocol import DeliveryWire, delivery_frame
+from alerts.live.gc_policy import NO_AUTOMATIC_FULL, OVERDUE_FACTOR, SETTLE_S, GcPolicy
+from alerts.live.protocol import DeliveryWire, delivery_frame
 
 
 def _parse(data: bytes) -> Frame:

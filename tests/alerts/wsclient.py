@@ -8,7 +8,7 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
-from alerts import service
+from alerts.lifecycle import service
 from alerts.schemas import AlertCreate
 
 RCC = service.Actor("rcc-test")

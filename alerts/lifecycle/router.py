@@ -10,10 +10,9 @@ from fastapi import APIRouter, Depends, Query, WebSocket, WebSocketDisconnect
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from alerts import service
 from alerts.exceptions import ProtocolError, VesselNotBound
-from alerts.models import ShipDelivery
-from alerts.protocol import (
+from alerts.lifecycle import service
+from alerts.live.protocol import (
     CLOSE_POLICY,
     RateBucket,
     envelope,
@@ -21,8 +20,10 @@ from alerts.protocol import (
     iso_z,
     parse_frame,
 )
-from alerts.rcc_feed import RccClient
-from alerts.runtime import AlertsRuntime
+from alerts.live.rcc_feed import RccClient
+from alerts.live.runtime import AlertsRuntime
+from alerts.live.ship_auth import pick_vessel
+from alerts.models import ShipDelivery
 from alerts.schemas import (
     AlertCancel,
     AlertCreate,
@@ -33,7 +34,6 @@ from alerts.schemas import (
     AnswerRead,
     RecipientRead,
 )
-from alerts.ship_auth import pick_vessel
 from sar_coord.auth.deps import RCC, RCC_OR_AUDITOR, require_role
 from sar_coord.auth.service import Principal, resolve_credential
 from sar_coord.core.config import get_settings

@@ -25,8 +25,8 @@ import numpy as np
 import typer
 from sqlalchemy.engine import make_url
 
-from alerts import water
-from alerts.candidates import SearchParams, raw_knn, search_case
+from alerts.matching import water
+from alerts.matching.candidates import SearchParams, raw_knn, search_case
 from sar_coord.cases import service as case_service
 from sar_coord.cases.schemas import CaseCreate
 from sar_coord.core import migrate
@@ -50,7 +50,7 @@ def _base_url(database_url: str | None) -> Iterator[str]:
         yield database_url
         return
     from sar_coord.core.config import get_settings
-    from sar_coord.runtime import database
+    from sar_coord.core.database import database
 
     with database(get_settings()) as url:
         yield url

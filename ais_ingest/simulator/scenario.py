@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ais_ingest.simulate_fleet import (
+from ais_ingest.simulator.fleet import (
     NAV_NOT_UNDER_COMMAND,
     MmsiPool,
     Vessel,
@@ -26,7 +26,7 @@ from ais_ingest.simulate_fleet import (
     report_interval_s,
     turning,
 )
-from ais_ingest.simulate_geo import CENTRAL_MED, Geography, Region, build_geography
+from ais_ingest.simulator.geo import CENTRAL_MED, Geography, Region, build_geography
 
 STATIC_EVERY_S = 360.0
 SART_BURST = 8

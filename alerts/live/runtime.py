@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from alerts.config import AlertsSettings, get_alerts_settings
-from alerts.escalation import EscalationJob
-from alerts.gc_policy import GcPolicy
-from alerts.hub import Hub
-from alerts.rcc_feed import RccFeed
-from alerts.ship_ws import ShipServer
+from alerts.lifecycle.escalation import EscalationJob
+from alerts.live.gc_policy import GcPolicy
+from alerts.live.hub import Hub
+from alerts.live.rcc_feed import RccFeed
+from alerts.live.ship_channel import ShipServer
 from sar_coord.core import events
 from sar_coord.core.db import make_sessionmaker
 

@@ -25,10 +25,10 @@ from websockets.client import ClientProtocol
 from websockets.frames import Frame, Opcode
 from websockets.uri import parse_uri
 
-from alerts import service
 from alerts.config import AlertsSettings
-from alerts.gc_policy import NO_AUTOMATIC_FULL
-from alerts.runtime import alerts_runtime
+from alerts.lifecycle import service
+from alerts.live.gc_policy import NO_AUTOMATIC_FULL
+from alerts.live.runtime import alerts_runtime
 from alerts.schemas import AlertCreate
 from sar_coord.auth.security import new_api_token
 from sar_coord.core import migrate
@@ -305,7 +305,7 @@ async def _issue(url: str, case_id: int, alerts: int, pause_s: float) -> dict[in
 
 
 def _spawn(call: str) -> subprocess.Popen[str]:
-    code = f"import asyncio, alerts.bench_broadcast as b; asyncio.run(b.{call})"
+    code = f"import asyncio, alerts.live.bench as b; asyncio.run(b.{call})"
     return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
 
 

@@ -15,7 +15,7 @@ import gc
 import logging
 import time
 
-from alerts.hub import Hub
+from alerts.live.hub import Hub
 
 log = logging.getLogger(__name__)
 

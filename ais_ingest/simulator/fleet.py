@@ -9,7 +9,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from ais_ingest.simulate_geo import (
+from ais_ingest.simulator.geo import (
     Area,
     Geography,
     Lane,

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from alerts import repository
 from alerts.config import AlertsSettings
-from alerts.protocol import DeliveryWire, delivery_frame
+from alerts.live.protocol import DeliveryWire, delivery_frame
 from sar_coord.core import events
 from sar_coord.core.db import asyncpg_dsn
 

@@ -24,7 +24,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
-from alerts.match_types import (
+from alerts.matching.types import (
     Candidate,
     CaseTarget,
     Excluded,

@@ -7,11 +7,11 @@ import functools
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from alerts.match_types import MatchParams
+from alerts.matching.types import MatchParams
 
 
 class MatchSettings(BaseSettings):
-    """Every matching knob; weights are minutes of ETA (see alerts.matching for the score)."""
+    """Every matching knob; weights are minutes of ETA (alerts.matching.scoring has the score)."""
 
     model_config = SettingsConfigDict(env_prefix="ALERTS_MATCH_", env_file=None, extra="ignore")
 

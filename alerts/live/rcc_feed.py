@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from alerts.config import AlertsSettings
-from alerts.protocol import envelope, iso_z
+from alerts.live.protocol import envelope, iso_z
 from sar_coord.core import events
 
 log = logging.getLogger(__name__)

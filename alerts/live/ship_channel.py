@@ -20,12 +20,11 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.protocol import State
 
-from alerts import service
 from alerts.config import AlertsSettings
 from alerts.exceptions import ProtocolError
-from alerts.hub import Hub, ShipSocket
-from alerts.models import ShipCursor, ShipSequence
-from alerts.protocol import (
+from alerts.lifecycle import service
+from alerts.live.hub import Hub, ShipSocket
+from alerts.live.protocol import (
     CLOSE_POLICY,
     CLOSE_TRY_AGAIN,
     RateBucket,
@@ -34,8 +33,9 @@ from alerts.protocol import (
     int_field,
     parse_frame,
 )
+from alerts.live.ship_auth import ShipIdentity, resolve_ship
+from alerts.models import ShipCursor, ShipSequence
 from alerts.schemas import AnswerBody
-from alerts.ship_auth import ShipIdentity, resolve_ship
 from sar_coord.core.errors import AppError
 
 log = logging.getLogger(__name__)

@@ -17,9 +17,15 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alerts import water
-from alerts.match_config import get_match_settings
-from alerts.matching import CaseTarget, MatchParams, MatchResult, VesselState, rank_candidates
+from alerts.matching import water
+from alerts.matching.config import get_match_settings
+from alerts.matching.scoring import (
+    CaseTarget,
+    MatchParams,
+    MatchResult,
+    VesselState,
+    rank_candidates,
+)
 from sar_coord.cases import service as case_service
 from sar_coord.cases.drift import estimate_drift
 from sar_coord.cases.exceptions import CaseNotFound

@@ -10,8 +10,8 @@ from datetime import timedelta
 from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from alerts import service
 from alerts.config import AlertsSettings
+from alerts.lifecycle import service
 from alerts.models import Alert, AlertRecipient, ShipAnswer
 from alerts.schemas import AlertUpdate
 from sar_coord.cases.models import DistressCase

@@ -10,8 +10,8 @@ from geoalchemy2 import Geography
 from pydantic import BaseModel
 from sqlalchemy import cast, func
 
-from alerts import reports
-from alerts.candidates import SearchParams, search_case
+from alerts.matching import surpic as reports
+from alerts.matching.candidates import SearchParams, search_case
 from sar_coord.auth.deps import RCC, RCC_OR_AUDITOR, require_role
 from sar_coord.auth.service import Principal
 from sar_coord.cases import repository as case_repository

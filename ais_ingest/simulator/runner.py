@@ -18,9 +18,9 @@ from typing import Annotated
 
 import typer
 
-from ais_ingest.simulate_geo import CENTRAL_MED, Region
-from ais_ingest.simulate_outputs import Sink, TcpServerSink, open_sink
-from ais_ingest.simulate_scenario import AisMessage, ScenarioEvent, SimConfig, Simulation
+from ais_ingest.simulator.geo import CENTRAL_MED, Region
+from ais_ingest.simulator.outputs import Sink, TcpServerSink, open_sink
+from ais_ingest.simulator.scenario import AisMessage, ScenarioEvent, SimConfig, Simulation
 
 __all__ = [
     "AisMessage",

@@ -10,8 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from alerts.candidates import CandidateSearch
-from alerts.matching import Candidate, Excluded
+from alerts.matching.candidates import CandidateSearch
+from alerts.matching.scoring import Candidate, Excluded
 from sar_coord.cases.drift import drifted_position
 from sar_coord.cases.models import DistressCase
 

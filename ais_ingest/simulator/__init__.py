@@ -1,0 +1,1 @@
+"""AIS traffic simulator: scenario, fleet, geography, outputs (real NMEA)."""

@@ -1,0 +1,1 @@
+"""Alert lifecycle: issue, update, cancel, ship answers and escalation."""

@@ -1,0 +1,1 @@
+"""Matching: candidate search, water routes, scoring and SURPIC for a distress case."""

@@ -1,0 +1,105 @@
+"""AIS vocabulary (ITU-R M.585, M.1371, IEC 61162-1): MMSI kinds, NMEA checksum, six-bit text.
+
+Every package asks this module what an MMSI is; none keeps its own prefix list or range check.
+An MMSI's form never decides whether a message is kept: real traffic carries 0, 60, 5244 and
+111111111, so the kind `NON_STANDARD` is a flag ("identity not unique"), not a reason to drop.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import reduce
+
+MMSI_MAX = 999_999_999  # nine decimal digits; the 30-bit field can carry more, which is not an MMSI
+
+
+class MmsiKind(StrEnum):
+    """What an MMSI identifies, from its digit pattern (ITU-R M.585 annexes)."""
+
+    SHIP = "ship"  # MIDxxxxxx, MID 201-775
+    GROUP = "group"  # 0MIDxxxxx: a group of ships
+    COAST_STATION = "coast_station"  # 00MIDxxxx
+    SAR_AIRCRAFT = "sar_aircraft"  # 111MIDxxx
+    AIS_SART = "ais_sart"  # 970xxyyyy
+    MOB = "mob"  # 972xxyyyy: man-overboard device
+    EPIRB = "epirb"  # 974xxyyyy: EPIRB-AIS
+    CRAFT_ASSOCIATED = "craft_associated"  # 98MIDxxxx: a craft associated with a parent ship
+    AID_TO_NAVIGATION = "aid_to_navigation"  # 99MIDxxxx
+    NON_STANDARD = "non_standard"  # anything else: kept, shown as "identity not unique"
+
+
+DISTRESS_KINDS = frozenset({MmsiKind.AIS_SART, MmsiKind.MOB, MmsiKind.EPIRB})
+"""Devices whose transmission is itself a distress alert: never dropped, never deduplicated."""
+
+DISTRESS_SOURCE = {
+    MmsiKind.AIS_SART: "ais_sart",
+    MmsiKind.MOB: "ais_mob",
+    MmsiKind.EPIRB: "ais_epirb",
+}
+"""The case source recorded for a distress device's kind."""
+
+_MID_MIN, _MID_MAX = 201, 775  # maritime identification digits allocated to administrations
+
+
+def _valid_mid(mid: int) -> bool:
+    return _MID_MIN <= mid <= _MID_MAX
+
+
+def mmsi_kind(mmsi: int) -> MmsiKind:
+    """Classify an MMSI by its nine-digit pattern; out-of-range or malformed is NON_STANDARD."""
+    if not 0 < mmsi <= MMSI_MAX:
+        return MmsiKind.NON_STANDARD
+    digits = f"{mmsi:09d}"
+    head3 = digits[:3]
+    if head3 == "970":
+        return MmsiKind.AIS_SART
+    if head3 == "972":
+        return MmsiKind.MOB
+    if head3 == "974":
+        return MmsiKind.EPIRB
+    if head3 == "111" and _valid_mid(int(digits[3:6])):
+        return MmsiKind.SAR_AIRCRAFT
+    if digits[:2] == "98" and _valid_mid(int(digits[2:5])):
+        return MmsiKind.CRAFT_ASSOCIATED
+    if digits[:2] == "99" and _valid_mid(int(digits[2:5])):
+        return MmsiKind.AID_TO_NAVIGATION
+    if digits[:2] == "00" and _valid_mid(int(digits[2:5])):
+        return MmsiKind.COAST_STATION
+    if digits[0] == "0" and _valid_mid(int(digits[1:4])):
+        return MmsiKind.GROUP
+    if _valid_mid(int(head3)):
+        return MmsiKind.SHIP
+    return MmsiKind.NON_STANDARD
+
+
+def is_distress_device(mmsi: int) -> bool:
+    """True for an AIS-SART (970), MOB (972) or EPIRB-AIS (974) MMSI."""
+    return mmsi_kind(mmsi) in DISTRESS_KINDS
+
+
+def is_sar_aircraft(mmsi: int) -> bool:
+    """True for a SAR aircraft MMSI (111MIDxxx)."""
+    return mmsi_kind(mmsi) is MmsiKind.SAR_AIRCRAFT
+
+
+def identity_unique(mmsi: int) -> bool:
+    """False when the MMSI does not follow ITU-R M.585, so several transmitters may share it."""
+    return mmsi_kind(mmsi) is not MmsiKind.NON_STANDARD
+
+
+def nmea_checksum(body: bytes) -> int:
+    """XOR of the bytes between the sentence delimiter (`!`/`$`) and `*` (IEC 61162-1)."""
+    return reduce(lambda a, b: a ^ b, body, 0)
+
+
+def nmea_checksum_hex(body: str) -> str:
+    """The two upper-case hex digits of a sentence body's checksum."""
+    return f"{nmea_checksum(body.encode('ascii')):02X}"
+
+
+def clean_sixbit_text(text: str) -> str:
+    """Six-bit AIS text as shown: cut at the first `@` (M.1371 padding), no trailing spaces."""
+    at = text.find("@")
+    if at >= 0:
+        text = text[:at]
+    return text.rstrip(" ")
