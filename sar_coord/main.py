@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from alerts.lifecycle.router import router as alerts_router
-from alerts.lifecycle.router import ws_router as alerts_ws_router
+from alerts.live.rcc_router import router as rcc_ws_router
 from alerts.live.runtime import alerts_runtime
 from alerts.matching.router import router as candidates_router
 from sar_coord import __version__
@@ -143,13 +143,12 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(auth_router)
-    # Fixed paths (/vessels/area) before the vessel router's /vessels/{mmsi}.
     app.include_router(candidates_router)
     app.include_router(vessels_router)
     app.include_router(cases_router)
     app.include_router(regions_router)
     app.include_router(alerts_router)
-    app.include_router(alerts_ws_router)
+    app.include_router(rcc_ws_router)
     app.include_router(places_router)
     app.include_router(disembarkation_router)
     app.include_router(audit_router)

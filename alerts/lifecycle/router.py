@@ -1,27 +1,16 @@
-"""HTTP routes of alerts and answers, and the /ws/rcc websocket (roles stated per route)."""
+"""HTTP routes of alerts, ship answers and deliveries, and a case's SITREP and MAYDAY RELAY texts
+(roles stated per route)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import PlainTextResponse
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from alerts.exceptions import ProtocolError, VesselNotBound
-from alerts.lifecycle import service
-from alerts.live.protocol import (
-    CLOSE_POLICY,
-    RateBucket,
-    envelope,
-    error_frame,
-    iso_z,
-    parse_frame,
-)
-from alerts.live.rcc_feed import RccClient
-from alerts.live.runtime import AlertsRuntime
+from alerts.lifecycle import service, texts
+from alerts.live.protocol import iso_z
 from alerts.live.ship_auth import pick_vessel
 from alerts.models import ShipDelivery
 from alerts.schemas import (
@@ -35,12 +24,14 @@ from alerts.schemas import (
     RecipientRead,
 )
 from sar_coord.auth.deps import RCC, RCC_OR_AUDITOR, require_role
-from sar_coord.auth.service import Principal, resolve_credential
-from sar_coord.core.config import get_settings
+from sar_coord.auth.service import Principal
+from sar_coord.cases import repository as case_repository
+from sar_coord.cases import service as case_service
 from sar_coord.core.deps import SessionDep
+from sar_coord.core.time import utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["alerts"])
-ws_router = APIRouter(tags=["alerts"])
+TEXT = "text/plain; charset=utf-8"
 
 RccUser = Annotated[Principal, Depends(require_role(*RCC))]
 RccOrAuditor = Annotated[Principal, Depends(require_role(*RCC_OR_AUDITOR))]
@@ -124,117 +115,38 @@ async def ship_deliveries(
     ]
 
 
-def _runtime(ws: WebSocket) -> AlertsRuntime:
-    runtime: AlertsRuntime = ws.app.state.alerts
-    return runtime
+def _station(principal: Principal) -> str:
+    return (principal.organisation or "RCC").upper()
 
 
-async def _rcc_principal(ws: WebSocket, token: str | None) -> Principal:
-    maker: async_sessionmaker[AsyncSession] = ws.app.state.sessionmaker
-    async with maker() as session:
-        principal = await resolve_credential(session, token or "", get_settings())
-        await session.commit()
-    if principal is None:
-        raise ProtocolError("invalid or expired credentials")
-    if principal.role not in RCC:
-        raise VesselNotBound("the RCC channel is for RCC operators")
-    return principal
+@router.get("/cases/{case_id}/sitrep", response_class=PlainTextResponse, tags=["cases"])
+async def sitrep_draft(case_id: int, principal: RccUser, session: SessionDep) -> PlainTextResponse:
+    """The next SITREP as a draft (not numbered, not recorded); POST issues it."""
+    case, lon, lat = await case_service.get_case(session, case_id)
+    body = texts.sitrep_text(case, lon, lat, number=None, at=utcnow(), sender=_station(principal))
+    return PlainTextResponse(body, media_type=TEXT)
 
 
-@ws_router.websocket("/ws/rcc")
-async def rcc_channel(ws: WebSocket, token: str | None = None) -> None:
-    """Live case, alert, answer and fleet events for RCC users (rcc_operator, admin; JWT)."""
-    runtime = _runtime(ws)
-    settings = runtime.settings
-    header = ws.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        token = header[7:].strip()
-    await ws.accept()
-    try:
-        principal = await _rcc_principal(ws, token)
-    except (ProtocolError, VesselNotBound) as exc:
-        with contextlib.suppress(Exception):
-            await ws.send_text(error_frame(exc.code, str(exc.detail)))
-            await ws.close(CLOSE_POLICY)
-        return
-    client = RccClient(asyncio.Queue(maxsize=settings.queue_size))
-    closed = asyncio.Event()
-    client.on_drop = closed.set
-    await ws.send_text(envelope("welcome", {"user": principal.username, "role": principal.role}))
-    runtime.rcc_feed.add(client)
-    sender = asyncio.create_task(_rcc_sender(ws, client))
-    receiver = asyncio.create_task(
-        _rcc_receiver(
-            ws,
-            client,
-            settings.max_message_bytes,
-            RateBucket(settings.rate_per_s, settings.rate_burst),
-        )
+@router.post("/cases/{case_id}/sitrep", response_class=PlainTextResponse, tags=["cases"])
+async def sitrep_issue(case_id: int, principal: RccUser, session: SessionDep) -> PlainTextResponse:
+    """Issue the case's next SITREP (numbered 1, 2, ... per case, recorded as a case event)."""
+    case, lon, lat = await case_service.get_case(session, case_id, for_update=True)
+    number = await case_repository.count_events(session, case_id, "sitrep") + 1
+    at = utcnow()
+    body = texts.sitrep_text(case, lon, lat, number=number, at=at, sender=_station(principal))
+    await case_service.add_event(
+        session,
+        case,
+        case_service.Actor(principal.username, principal.user_id),
+        "sitrep",
+        {"number": number, "text": body},
     )
-    dropped = asyncio.create_task(closed.wait())
-    try:
-        await asyncio.wait({sender, receiver, dropped}, return_when=asyncio.FIRST_COMPLETED)
-        if receiver.done() and not receiver.cancelled():
-            failure = receiver.exception()
-            if isinstance(failure, ProtocolError):
-                with contextlib.suppress(Exception):
-                    await ws.send_text(error_frame(failure.code, str(failure.detail)))
-                    await ws.close(CLOSE_POLICY)
-        elif dropped.done():
-            with contextlib.suppress(Exception):
-                await ws.close(1013, "too slow: reconnect")
-    finally:
-        runtime.rcc_feed.remove(client)
-        for task in (sender, receiver, dropped):
-            task.cancel()
-        for task in (sender, receiver, dropped):
-            with contextlib.suppress(BaseException):
-                await task
+    return PlainTextResponse(body, media_type=TEXT, headers={"X-Sitrep-Number": str(number)})
 
 
-async def _rcc_sender(ws: WebSocket, client: RccClient) -> None:
-    while True:
-        await ws.send_text(await client.queue.get())
-
-
-async def _rcc_receiver(
-    ws: WebSocket, client: RccClient, max_bytes: int, bucket: RateBucket
-) -> None:
-    with contextlib.suppress(WebSocketDisconnect):
-        while True:
-            raw = await ws.receive_text()
-            if len(raw) > max_bytes:
-                raise ProtocolError("message too large")
-            if not bucket.allow():
-                raise ProtocolError("message rate exceeded")
-            type_, data = parse_frame(raw)
-            if type_ == "subscribe":
-                client.bbox = _bbox(data.get("bbox"))
-            elif type_ == "ping":
-                client.offer(envelope("pong", {"nonce": data.get("nonce")}))
-            else:
-                raise ProtocolError(f"unknown frame type {type_!r}")
-
-
-def _bbox(value: object) -> tuple[float, float, float, float] | None:
-    if value is None:
-        return None
-    if (
-        not isinstance(value, list)
-        or len(value) != 4
-        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-    ):
-        raise ProtocolError("bbox is [min_lon, min_lat, max_lon, max_lat]")
-    min_lon, min_lat, max_lon, max_lat = (float(v) for v in value)
-    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise ProtocolError("bbox out of range")
-    return (min_lon, min_lat, max_lon, max_lat)
-
-
-def include(app: Any) -> None:
-    """Mount the HTTP routes and the /ws/rcc websocket on an app."""
-    app.include_router(router)
-    app.include_router(ws_router)
-
-
-__all__ = ["include", "router", "ws_router"]
+@router.get("/cases/{case_id}/mayday-relay", response_class=PlainTextResponse, tags=["cases"])
+async def mayday_relay(case_id: int, principal: RccUser, session: SessionDep) -> PlainTextResponse:
+    """MAYDAY RELAY text for GMDSS broadcast to ships that are not on this system."""
+    case, lon, lat = await case_service.get_case(session, case_id)
+    body = texts.mayday_relay_text(case, lon, lat, at=utcnow(), station=_station(principal))
+    return PlainTextResponse(body, media_type=TEXT)

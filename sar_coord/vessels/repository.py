@@ -1,13 +1,16 @@
-"""Vessel queries: registry rows, latest positions by bounding box (metres and degrees in SQL)."""
+"""Vessel queries: registry rows, latest positions in a bounding box or circle (metres and degrees
+in SQL)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from geoalchemy2 import Geography
+from sqlalchemy import Select, and_, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sar_coord.core.geo import METRES_PER_NM
 from sar_coord.vessels.models import Vessel, VesselLatest
 
 
@@ -81,6 +84,31 @@ async def list_latest(
     if conds:
         q = q.where(and_(*conds))
     return list((await session.execute(q.order_by(VesselLatest.mmsi).limit(limit))).all())
+
+
+async def list_in_area(
+    session: AsyncSession,
+    *,
+    bbox: tuple[float, float, float, float] | None,
+    circle: tuple[float, float, float] | None,
+    vessel_classes: list[str] | None,
+    limit: int,
+) -> list[Any]:
+    """Latest positions in a bbox (by MMSI) or within a circle (lon, lat, radius_nm; nearest
+    first), optionally of some classes."""
+    q = latest_query()
+    if bbox is not None:
+        q = q.where(bbox_filter(*bbox)).order_by(VesselLatest.mmsi)
+    elif circle is not None:
+        lon, lat, radius_nm = circle
+        centre = cast(func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326), Geography)
+        q = q.where(func.ST_DWithin(VesselLatest.position, centre, radius_nm * METRES_PER_NM))
+        q = q.order_by(VesselLatest.position.op("<->")(centre))
+    if vessel_classes:
+        q = q.where(
+            func.coalesce(Vessel.registry_class, Vessel.ais_class, "other").in_(vessel_classes)
+        )
+    return list((await session.execute(q.limit(limit))).all())
 
 
 async def list_registry(

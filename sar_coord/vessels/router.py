@@ -1,4 +1,5 @@
-"""Routes: vessel registry CRUD (RCC/admin) and the live picture of latest positions."""
+"""Routes: vessel registry CRUD (RCC/admin) and the live picture of latest positions (in a box,
+or in a box or circle by area)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,37 @@ async def latest_positions(
     bbox = service.bbox_from_query(min_lon, min_lat, max_lon, max_lat)
     rows = await repository.list_latest(
         session, bbox=bbox, since=since, vessel_class=vessel_class, limit=limit
+    )
+    now = utcnow()
+    stale_s = get_settings().stale_after_s
+    return [service.latest_to_read(r, now=now, stale_after_s=stale_s) for r in rows]
+
+
+@router.get("/area")
+async def vessels_in_area(
+    _: Reader,
+    session: SessionDep,
+    min_lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
+    min_lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
+    max_lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
+    max_lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
+    lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
+    lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
+    radius_nm: Annotated[float | None, Query(gt=0, le=3000)] = None,
+    vessel_class: Annotated[list[VesselClass] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
+) -> list[VesselLatestRead]:
+    """Latest positions in a box (min_lon > max_lon crosses 180) or within radius_nm of lat/lon,
+    optionally of some classes (repeat ?vessel_class=); nearest first for a circle."""
+    bbox, circle = service.area_from_query(
+        (min_lon, min_lat, max_lon, max_lat), (lon, lat, radius_nm)
+    )
+    rows = await repository.list_in_area(
+        session,
+        bbox=bbox,
+        circle=circle,
+        vessel_classes=list(vessel_class) if vessel_class else None,
+        limit=limit,
     )
     now = utcnow()
     stale_s = get_settings().stale_after_s

@@ -35,6 +35,24 @@ def bbox_from_query(
     return (min_lon, min_lat, max_lon, max_lat)
 
 
+def area_from_query(
+    box: tuple[float | None, float | None, float | None, float | None],
+    circle: tuple[float | None, float | None, float | None],
+) -> tuple[tuple[float, float, float, float] | None, tuple[float, float, float] | None]:
+    """Either a (min_lon, min_lat, max_lon, max_lat) box or a (lon, lat, radius_nm) circle from
+    query values, never both; InvalidInput otherwise."""
+    has_box = any(v is not None for v in box)
+    has_circle = any(v is not None for v in circle)
+    if has_box == has_circle:
+        raise InvalidInput("give either min_lon/min_lat/max_lon/max_lat or lat/lon/radius_nm")
+    if has_box:
+        return bbox_from_query(*box), None
+    lon, lat, radius_nm = circle
+    if lon is None or lat is None or radius_nm is None:
+        raise InvalidInput("give all three of lat, lon, radius_nm")
+    return None, (lon, lat, radius_nm)
+
+
 def to_read(v: Vessel) -> VesselRead:
     """API view of a vessel row."""
     data = {c: getattr(v, c) for c in VesselRead.model_fields if c != "vessel_class"}

@@ -13,7 +13,8 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from alerts.lifecycle import router as alerts_router
+from alerts.lifecycle.router import router as alerts_router
+from alerts.live.rcc_router import router as rcc_router
 from alerts.live.runtime import alerts_runtime
 from sar_coord.core.db import make_engine, make_sessionmaker
 from sar_coord.core.errors import AppError
@@ -47,7 +48,8 @@ def build_app(database_url: str) -> FastAPI:
     async def _health() -> dict[str, str]:
         return {"status": "ok"}
 
-    alerts_router.include(app)
+    app.include_router(alerts_router)
+    app.include_router(rcc_router)
     return app
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from alerts.matching.surpic import dtg, fmt_position
+from sar_coord.core.notation import dtg, fmt_position
 
 
 def test_positions_in_degrees_and_decimal_minutes() -> None:
