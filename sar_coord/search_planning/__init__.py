@@ -1,1 +1,1 @@
-"""Search planning (IAMSAR Vol. II): search area from the drift datum, patterns, sub-areas, files."""
+"""Search planning (IAMSAR Vol. II): area from the drift datum, patterns, sub-areas, files."""

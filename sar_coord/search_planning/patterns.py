@@ -5,6 +5,7 @@ and placed on WGS 84 with great-circle offsets: fine for the tens of NM a patter
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -151,6 +152,6 @@ def corners(area: Rect) -> list[tuple[float, float]]:
 def track_length_nm(points: list[tuple[float, float]]) -> float:
     """Length of a waypoint list in NM."""
     return (
-        sum(haversine_m(a[0], a[1], b[0], b[1]) for a, b in zip(points, points[1:], strict=False))
+        sum(haversine_m(a[0], a[1], b[0], b[1]) for a, b in itertools.pairwise(points))
         / METRES_PER_NM
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from xml.etree import ElementTree as ET
 
@@ -17,7 +18,7 @@ def _legs(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """(length NM, course deg) of each leg."""
     return [
         (haversine_m(*a, *b) / METRES_PER_NM, initial_bearing_deg(*a, *b))
-        for a, b in zip(points, points[1:], strict=False)
+        for a, b in itertools.pairwise(points)
     ]
 
 
@@ -31,7 +32,7 @@ def test_expanding_square_legs_and_right_turns() -> None:
     expected = [1.5, 1.5, 3.0, 3.0, 4.5, 4.5, 6.0, 6.0, 7.5, 7.5, 9.0, 9.0, 10.5, 10.5]
     assert [round(length, 2) for length, _ in legs] == pytest.approx(expected, abs=0.02)
     assert legs[0][1] == pytest.approx(30.0, abs=0.1)
-    for (_, c1), (_, c2) in zip(legs, legs[1:], strict=False):
+    for (_, c1), (_, c2) in itertools.pairwise(legs):
         assert _turn(c1, c2) == pytest.approx(90.0, abs=0.5)
 
 
@@ -40,7 +41,7 @@ def test_sector_search_nine_legs_of_the_radius_ending_at_datum() -> None:
     legs = _legs(pts)
     assert len(legs) == 9
     assert all(length == pytest.approx(3.0, rel=0.005) for length, _ in legs)
-    turns = [_turn(c1, c2) for (_, c1), (_, c2) in zip(legs, legs[1:], strict=False)]
+    turns = [_turn(c1, c2) for (_, c1), (_, c2) in itertools.pairwise(legs)]
     # 120 degrees right at each outer point; straight on through the datum between triangles.
     assert turns == pytest.approx([120, 120, 0, 120, 120, 0, 120, 120], abs=0.5)
     assert pts[-1] == (LON, LAT)
