@@ -7,4 +7,5 @@ import sar_coord.auth.models
 import sar_coord.cases.models
 import sar_coord.disembarkation.models
 import sar_coord.places.models
+import sar_coord.search_planning.models
 import sar_coord.vessels.models

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from geoalchemy2 import Geography
+from geoalchemy2 import Geography, Geometry
 from sqlalchemy import Select, and_, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sar_coord.core.geo import METRES_PER_NM
-from sar_coord.vessels.models import Vessel, VesselLatest
+from sar_coord.vessels.models import Vessel, VesselLatest, VesselPosition
 
 
 def effective_class(registry_class: str | None, ais_class: str | None) -> str:
@@ -119,3 +119,20 @@ async def list_registry(
     if registered_only:
         q = q.where(Vessel.registered.is_(True))
     return list((await session.scalars(q)).all())
+
+
+async def positions_between(
+    session: AsyncSession, *, mmsi: int, since: datetime, until: datetime
+) -> list[tuple[float, float]]:
+    """(lon, lat) of vessel_position rows of one MMSI in a UTC time range, oldest first."""
+    geom = cast(VesselPosition.position, Geometry)
+    rows = await session.execute(
+        select(func.ST_X(geom), func.ST_Y(geom))
+        .where(
+            VesselPosition.mmsi == mmsi,
+            VesselPosition.received_at >= since,
+            VesselPosition.received_at <= until,
+        )
+        .order_by(VesselPosition.received_at)
+    )
+    return [(float(lon), float(lat)) for lon, lat in rows]

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sar_coord.core.errors import InvalidInput, NotFound
 from sar_coord.core.time import utcnow
+from sar_coord.vessels import repository
 from sar_coord.vessels.models import Vessel
 from sar_coord.vessels.repository import effective_class
 from sar_coord.vessels.schemas import VesselLatestRead, VesselRead, VesselRegistryWrite
@@ -122,3 +123,10 @@ async def remove_from_registry(session: AsyncSession, *, mmsi: int) -> None:
     ):
         setattr(v, field, None)
     await session.flush()
+
+
+async def positions_between(
+    session: AsyncSession, *, mmsi: int, since: datetime, until: datetime
+) -> list[tuple[float, float]]:
+    """A vessel's stored positions (lon, lat) received in [since, until], oldest first."""
+    return await repository.positions_between(session, mmsi=mmsi, since=since, until=until)
