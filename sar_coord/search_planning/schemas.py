@@ -8,12 +8,19 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from sar_coord.core.schemas import ReadModel, StrictModel
-from sar_coord.search_planning.area import FIX_ERROR_NM
-from sar_coord.search_planning.detection import TARGETS
 
 Pattern = Literal["SS", "VS", "PS", "CS", "TS"]
-Target = Literal[TARGETS]  # type: ignore[valid-type]
-FixType = Literal[tuple(FIX_ERROR_NM)]  # type: ignore[valid-type]
+Target = Literal[
+    "boat_12m",
+    "boat_24m",
+    "boat_7m",
+    "boat_under_5m",
+    "person_in_water",
+    "raft_4_person",
+    "rubber_boat",
+    "wooden_boat_6_10m",
+]
+FixType = Literal["gnss", "radar", "visual", "celestial", "dead_reckoning"]
 
 
 class Assignment(StrictModel):

@@ -67,3 +67,12 @@ def test_pod_curves() -> None:
     assert detection.pod_inverse_cube(1.0) == pytest.approx(0.79, abs=0.01)
     assert detection.pod_inverse_cube(1.0) > detection.pod_exponential(1.0)
     assert detection.coverage_factor(2.0, 1.0) == 2.0
+
+
+def test_api_choices_match_the_tables() -> None:
+    from typing import get_args
+
+    from sar_coord.search_planning.schemas import FixType, Target
+
+    assert set(get_args(Target)) == set(detection.TARGETS)
+    assert set(get_args(FixType)) == set(area.FIX_ERROR_NM)
