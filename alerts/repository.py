@@ -11,15 +11,18 @@ import asyncpg
 from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.types import BigInteger
+from sqlalchemy.types import BigInteger, Float
 
-METRES_PER_NM = 1852.0
+from sar_coord.core.geo import METRES_PER_NM
+
+_PER_NM = bindparam("metres_per_nm", METRES_PER_NM, type_=Float)
+"""Distances in SQL are metres; this turns them into nautical miles at the API."""
 
 _RESOLVE_AREA = text(
     """
     WITH c AS (SELECT id, datum, source_mmsi FROM distress_case WHERE id = :case_id),
     near AS (
-        SELECT vl.mmsi, ST_Distance(vl.position, c.datum) / 1852.0 AS distance_nm
+        SELECT vl.mmsi, ST_Distance(vl.position, c.datum) / :metres_per_nm AS distance_nm
         FROM vessel_latest vl, c
         WHERE ST_DWithin(vl.position, c.datum, :radius_m)
     ),
@@ -30,7 +33,7 @@ _RESOLVE_AREA = text(
         SELECT mmsi, min(distance_nm) AS distance_nm FROM (
             SELECT mmsi, distance_nm FROM near
             UNION ALL
-            SELECT e.mmsi, ST_Distance(vl.position, c.datum) / 1852.0
+            SELECT e.mmsi, ST_Distance(vl.position, c.datum) / :metres_per_nm
             FROM everyone e CROSS JOIN c LEFT JOIN vessel_latest vl ON vl.mmsi = e.mmsi
         ) u GROUP BY mmsi
     )
@@ -39,16 +42,16 @@ _RESOLVE_AREA = text(
     WHERE c.source_mmsi IS NULL OR cand.mmsi <> c.source_mmsi
     ORDER BY cand.mmsi
     """
-)
+).bindparams(_PER_NM)
 
 _DISTANCES = text(
     """
-    SELECT m.mmsi, ST_Distance(vl.position, c.datum) / 1852.0 AS distance_nm
+    SELECT m.mmsi, ST_Distance(vl.position, c.datum) / :metres_per_nm AS distance_nm
     FROM unnest(:mmsis) AS m(mmsi)
     CROSS JOIN (SELECT datum FROM distress_case WHERE id = :case_id) c
     LEFT JOIN vessel_latest vl ON vl.mmsi = m.mmsi
     """
-).bindparams(bindparam("mmsis", type_=ARRAY(BigInteger)))
+).bindparams(bindparam("mmsis", type_=ARRAY(BigInteger)), _PER_NM)
 
 _STANDING = text(
     """

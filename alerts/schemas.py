@@ -7,10 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from sar_coord.core.schemas import ReadModel, StrictModel
+from sar_coord.core.schemas import Mmsi, ReadModel, StrictModel
 
 ClientMsgId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
-Mmsi = Annotated[int, Field(ge=100_000_000, le=999_999_999)]
 
 
 class AlertCreate(StrictModel):

@@ -15,9 +15,15 @@ from ais_ingest.simulator.geo import (
     Lane,
     angle_diff,
     bearing_deg,
+    clear,
     distance_nm,
+    is_land,
     move,
+    segment_at_sea,
 )
+from sar_coord.core.ais import DEVICE_PREFIX, MmsiKind
+
+SART_PREFIX = DEVICE_PREFIX[MmsiKind.AIS_SART]
 
 # kind -> (ship type codes, cruise speed range kn, class max speed kn, turn rate deg/s, MIDs)
 KINDS: dict[str, tuple[tuple[int, ...], tuple[float, float], float, float, tuple[int, ...]]] = {
@@ -28,7 +34,7 @@ KINDS: dict[str, tuple[tuple[int, ...], tuple[float, float], float, float, tuple
     "ngo": ((51,), (10.0, 14.0), 16.0, 2.0, (211, 224, 244, 247, 229)),
     "coastguard": ((55,), (14.0, 20.0), 30.0, 3.0, (247,)),
     "pleasure": ((36, 37), (4.0, 7.0), 10.0, 5.0, (247, 256, 215, 224, 228)),
-    "sart": ((0,), (0.0, 0.0), 3.0, 10.0, (970,)),
+    "sart": ((0,), (0.0, 0.0), 3.0, 10.0, (SART_PREFIX,)),
 }
 CLASS_MAX_KN = {kind: spec[2] for kind, spec in KINDS.items()}
 """Speed a kind never exceeds (tests compare implied speeds against it)."""
@@ -122,14 +128,14 @@ class Vessel:
 
 
 class MmsiPool:
-    """Unique MMSIs MIDxxxxxx (ships) or 970xxyyyy (SART) drawn from a seeded RNG."""
+    """Unique MMSIs MIDxxxxxx (ships) or an AIS-SART's (970xxyyyy) drawn from a seeded RNG."""
 
     def __init__(self, rng: random.Random) -> None:
         self._rng = rng
         self._used: set[int] = set()
 
     def take(self, mid: int) -> int:
-        """A fresh 9-digit MMSI starting with the 3-digit mid."""
+        """A fresh 9-digit MMSI starting with the 3-digit mid (or device prefix)."""
         while True:
             mmsi = mid * 1_000_000 + self._rng.randrange(100_000, 1_000_000)
             if mmsi not in self._used:
@@ -212,8 +218,8 @@ def make_vessel(kind: str, geo: Geography, rng: random.Random, pool: MmsiPool) -
 
 
 def make_sart(geo: Geography, rng: random.Random, pool: MmsiPool) -> Vessel:
-    """An AIS-SART (MMSI 970xxyyyy, nav status 14) drifting at the scripted position."""
-    mmsi = pool.take(970)
+    """An AIS-SART (MMSI in its device range, nav status 14) drifting at the scripted position."""
+    mmsi = pool.take(SART_PREFIX)
     lat, lon = geo.sart_at
     return Vessel(
         mmsi=mmsi,
@@ -262,7 +268,7 @@ def _place_on_lane(v: Vessel, lane: Lane, geo: Geography, rng: random.Random) ->
     a, b = lane.points[k], lane.points[k + 1]
     f = rng.uniform(0.05, 0.95)
     v.lat, v.lon = a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f
-    if geo.mask.is_land(v.lat, v.lon):  # lanes are at sea; guard anyway
+    if is_land(v.lat, v.lon):  # lanes are at sea; guard anyway
         v.lat, v.lon = a
     if rng.random() < 0.5:
         v.leg, v.leg_dir = k + 1, 1
@@ -279,8 +285,8 @@ def _point_in_area(area: Area, geo: Geography, rng: random.Random) -> tuple[floa
         )
         if (
             geo.region.contains(la, lo)
-            and geo.mask.clear(la, lo, 1.0)
-            and geo.mask.segment_at_sea((area.lat, area.lon), (la, lo))
+            and clear(la, lo, 1.0)
+            and segment_at_sea((area.lat, area.lon), (la, lo))
         ):
             return la, lo
     return area.lat, area.lon
@@ -324,7 +330,7 @@ def _water_ahead(v: Vessel, course: float, geo: Geography) -> bool:
     look = max(0.5, v.sog_kn / 6.0)  # ten minutes ahead, at least half a mile
     for f in (0.3, 0.6, 1.0):
         la, lo = move(v.lat, v.lon, course, look * f)
-        if geo.mask.is_land(la, lo) or not geo.region.contains(la, lo):
+        if is_land(la, lo) or not geo.region.contains(la, lo):
             return False
     return True
 
@@ -355,7 +361,7 @@ def step(v: Vessel, dt_s: float, t: float, geo: Geography, rng: random.Random) -
         -0.2 * dt_s, min(0.05 * dt_s, target_kn - v.sog_kn)
     )  # slow down fast, speed up slowly
     la, lo = move(v.lat, v.lon, v.cog_deg, v.sog_kn * dt_s / 3600.0)
-    if geo.mask.is_land(la, lo):
+    if is_land(la, lo):
         v.cog_deg = (v.cog_deg + 180.0) % 360  # never step onto land: turn about
         return
     v.lat, v.lon = la, lo

@@ -1,22 +1,17 @@
-"""Simulator geography: region, fast land mask (global-land-mask), sea lanes, grounds, patrol areas.
+"""Simulator geography: region, sea lanes, grounds, patrol areas; at sea per the one land mask.
 
 Coordinates are WGS84 degrees (lat, lon); distances nautical miles; courses degrees true.
+Distances, bearings and the land mask come from sar_coord.core (geo, landmask); the helpers here
+only take the simulator's (lat, lon) order.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
-import math
-import os
 import random
-import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-EARTH_NM_PER_DEG = 60.0
-CELL_DEG = 1.0 / 120.0
-"""global-land-mask grid step (30 arc seconds, about 1 km)."""
+from sar_coord.core.geo import destination, haversine_m, initial_bearing_deg, m_to_nm, nm_to_m
+from sar_coord.core.landmask import is_water
 
 
 @dataclass(frozen=True)
@@ -59,137 +54,58 @@ CENTRAL_MED = Region(10.0, 32.2, 17.0, 38.4)
 """Default region: Libya, Tunisia, Lampedusa, Malta, Sicily."""
 
 
-def _globe() -> Any:
-    """global_land_mask.globe, imported on first use (loading the mask takes seconds)."""
-    from global_land_mask import globe
-
-    return globe
+def is_land(lat: float, lon: float) -> bool:
+    """True if (lat, lon) is on land (lakes included) per the one land mask in sar_coord.core."""
+    return not is_water(lon, lat)
 
 
-class LandMask:
-    """global-land-mask sampled once over a region: O(1) pure-Python lookups of globe.is_land.
-
-    The sampled cells are cached on disk (XDG cache directory), so later runs need not load the
-    whole 1 GB global mask; the cache key includes the region and the package version.
-    """
-
-    def __init__(self, region: Region, margin_deg: float = 0.5) -> None:
-        self._i0 = max(0, int((90.0 - min(90.0, region.lat2 + margin_deg)) / CELL_DEG))
-        self._i1 = min(21599, int((90.0 - max(-90.0, region.lat1 - margin_deg)) / CELL_DEG))
-        self._j0 = max(0, int((max(-180.0, region.lon1 - margin_deg) + 180.0) / CELL_DEG))
-        self._j1 = min(43199, int((min(180.0, region.lon2 + margin_deg) + 180.0) / CELL_DEG))
-        self._w = self._j1 - self._j0 + 1
-        size = (self._i1 - self._i0 + 1) * self._w
-        cache = _cache_path(self._i0, self._i1, self._j0, self._j1)
-        land = _read_cache(cache, size)
-        if land is None:
-            land = self._sample()
-            _write_cache(cache, land)
-        self._land = land
-
-    def _sample(self) -> bytes:
-        import numpy as np
-
-        rows = np.arange(self._i0, self._i1 + 1)
-        cols = np.arange(self._j0, self._j1 + 1)
-        lat_c = 90.0 - (rows + 0.5) * CELL_DEG
-        lon_c = -180.0 + (cols + 0.5) * CELL_DEG
-        grid_lat, grid_lon = np.meshgrid(lat_c, lon_c, indexing="ij")
-        return bytes(np.asarray(_globe().is_land(grid_lat, grid_lon), dtype=np.uint8).tobytes())
-
-    def is_land(self, lat: float, lon: float) -> bool:
-        """True if the point is land per global-land-mask (outside the sampled box: globe)."""
-        i = int((90.0 - lat) / CELL_DEG)
-        j = int((lon + 180.0) / CELL_DEG)
-        if self._i0 <= i <= self._i1 and self._j0 <= j <= self._j1:
-            return self._land[(i - self._i0) * self._w + (j - self._j0)] == 1
-        return bool(_globe().is_land(lat, lon))
-
-    def segment_at_sea(self, a: tuple[float, float], b: tuple[float, float]) -> bool:
-        """True if the straight (rhumb) segment a->b of (lat, lon) points crosses no land cell."""
-        n = max(2, int(distance_nm(a[0], a[1], b[0], b[1]) / 0.2) + 2)
-        for k in range(n + 1):
-            f = k / n
-            if self.is_land(a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f):
-                return False
-        return True
-
-    def random_sea_point(
-        self, rng: random.Random, region: Region, clearance_nm: float = 3.0
-    ) -> tuple[float, float]:
-        """A random (lat, lon) in the region with no land within clearance_nm."""
-        for _ in range(10_000):
-            lat = rng.uniform(region.lat1, region.lat2)
-            lon = rng.uniform(region.lon1, region.lon2)
-            if self.clear(lat, lon, clearance_nm):
-                return lat, lon
-        raise ValueError("region has no open water")
-
-    def clear(self, lat: float, lon: float, radius_nm: float) -> bool:
-        """True if the point and eight points radius_nm around it are all water."""
-        if self.is_land(lat, lon):
+def segment_at_sea(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """True if the straight (rhumb) segment a->b of (lat, lon) points crosses no land cell."""
+    n = max(2, int(distance_nm(a[0], a[1], b[0], b[1]) / 0.2) + 2)
+    for k in range(n + 1):
+        f = k / n
+        if is_land(a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f):
             return False
-        for brg in range(0, 360, 45):
-            la, lo = move(lat, lon, float(brg), radius_nm)
-            if self.is_land(la, lo):
-                return False
-        return True
+    return True
 
 
-def _cache_path(i0: int, i1: int, j0: int, j1: int) -> Path | None:
-    try:
-        version = importlib.metadata.version("global-land-mask")
-    except importlib.metadata.PackageNotFoundError:
-        return None
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sar-coord"
-    return base / f"landmask-{version}-{i0}-{i1}-{j0}-{j1}.zz"
+def random_sea_point(
+    rng: random.Random, region: Region, clearance_nm: float = 3.0
+) -> tuple[float, float]:
+    """A random (lat, lon) in the region with no land within clearance_nm."""
+    for _ in range(10_000):
+        lat = rng.uniform(region.lat1, region.lat2)
+        lon = rng.uniform(region.lon1, region.lon2)
+        if clear(lat, lon, clearance_nm):
+            return lat, lon
+    raise ValueError("region has no open water")
 
 
-def _read_cache(path: Path | None, size: int) -> bytes | None:
-    if path is None:
-        return None
-    try:
-        data = zlib.decompress(path.read_bytes())
-    except (OSError, zlib.error):
-        return None
-    return data if len(data) == size else None
-
-
-def _write_cache(path: Path | None, land: bytes) -> None:
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(zlib.compress(land, 6))
-        tmp.replace(path)
-    except OSError:
-        pass  # a read-only home: sample again next time
+def clear(lat: float, lon: float, radius_nm: float) -> bool:
+    """True if the point and eight points radius_nm around it are all water."""
+    if is_land(lat, lon):
+        return False
+    for brg in range(0, 360, 45):
+        la, lo = move(lat, lon, float(brg), radius_nm)
+        if is_land(la, lo):
+            return False
+    return True
 
 
 def distance_nm(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in nautical miles (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 3440.065 * math.asin(min(1.0, math.sqrt(a)))
+    """Great-circle distance in nautical miles between (lat, lon) points (core.geo's haversine)."""
+    return m_to_nm(haversine_m(lon1, lat1, lon2, lat2))
 
 
 def bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Rhumb-ish initial bearing from point 1 to point 2 (local flat earth), degrees true."""
-    dy = lat2 - lat1
-    dx = (lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
-    return math.degrees(math.atan2(dx, dy)) % 360.0
+    """Initial great-circle bearing from point 1 to point 2, degrees true in [0, 360)."""
+    return initial_bearing_deg(lon1, lat1, lon2, lat2)
 
 
 def move(lat: float, lon: float, course_deg: float, dist_nm: float) -> tuple[float, float]:
-    """Point dist_nm from (lat, lon) along course_deg (local flat earth, fine for < 50 nm)."""
-    c = math.radians(course_deg)
-    dlat = dist_nm * math.cos(c) / EARTH_NM_PER_DEG
-    dlon = dist_nm * math.sin(c) / (EARTH_NM_PER_DEG * max(0.05, math.cos(math.radians(lat))))
-    return lat + dlat, lon + dlon
+    """(lat, lon) reached from (lat, lon) after dist_nm along course_deg (great circle)."""
+    lon2, lat2 = destination(lon, lat, course_deg, nm_to_m(dist_nm))
+    return lat2, lon2
 
 
 def angle_diff(a: float, b: float) -> float:
@@ -222,7 +138,6 @@ class Geography:
     """Lanes, fishing grounds, patrol areas and scenario positions of a region."""
 
     region: Region
-    mask: LandMask
     lanes: list[Lane] = field(default_factory=list)
     grounds: list[Area] = field(default_factory=list)
     ngo_areas: list[Area] = field(default_factory=list)
@@ -231,7 +146,7 @@ class Geography:
     sart_at: tuple[float, float] = (0.0, 0.0)
 
 
-# Central Mediterranean: every leg was checked against global-land-mask (see tests).
+# Central Mediterranean: every leg was checked against the land mask (see tests).
 MED_LANES = (
     Lane(
         "Gibraltar-Suez (Strait of Sicily, Malta Channel)",
@@ -294,7 +209,7 @@ MED_GUARD = (Area("Lampedusa approaches", 35.4, 12.75, 18.0),)
 
 def build_geography(region: Region, rng: random.Random) -> Geography:
     """Curated central-Mediterranean geography inside the default region, else synthetic lanes."""
-    geo = Geography(region=region, mask=LandMask(region))
+    geo = Geography(region=region)
     inside = [ln for ln in MED_LANES if all(region.contains(la, lo) for la, lo in ln.points)]
     if region == CENTRAL_MED or len(inside) >= 3:
         geo.lanes = list(inside)
@@ -305,8 +220,8 @@ def build_geography(region: Region, rng: random.Random) -> Geography:
         geo.boat_at = (33.55, 12.9)  # about 45 nm north of Sabratha
         geo.sart_at = (34.9, 13.6)  # between Lampedusa and the Libyan coast
     else:
-        geo.boat_at = geo.mask.random_sea_point(rng, region, 5.0)
-        geo.sart_at = geo.mask.random_sea_point(rng, region, 5.0)
+        geo.boat_at = random_sea_point(rng, region, 5.0)
+        geo.sart_at = random_sea_point(rng, region, 5.0)
     _fill_synthetic(geo, rng)
     return geo
 
@@ -317,9 +232,9 @@ def _fill_synthetic(geo: Geography, rng: random.Random) -> None:
     tries = 0
     while len(geo.lanes) < 3 and tries < 2000:
         tries += 1
-        a = geo.mask.random_sea_point(rng, geo.region, 3.0)
-        b = geo.mask.random_sea_point(rng, geo.region, 3.0)
-        if distance_nm(*a, *b) > span_nm / 3 and geo.mask.segment_at_sea(a, b):
+        a = random_sea_point(rng, geo.region, 3.0)
+        b = random_sea_point(rng, geo.region, 3.0)
+        if distance_nm(*a, *b) > span_nm / 3 and segment_at_sea(a, b):
             geo.lanes.append(
                 Lane(f"lane {len(geo.lanes) + 1}", ("cargo", "tanker", "passenger"), (a, b))
             )
@@ -332,5 +247,5 @@ def _fill_synthetic(geo: Geography, rng: random.Random) -> None:
         (geo.guard_areas, 1, "guard"),
     ):
         while len(areas) < n:
-            la, lo = geo.mask.random_sea_point(rng, geo.region, radius / 2)
+            la, lo = random_sea_point(rng, geo.region, radius / 2)
             areas.append(Area(f"{label} {len(areas) + 1}", la, lo, radius))

@@ -12,7 +12,6 @@ import json
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from functools import reduce
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +20,7 @@ import typer
 from ais_ingest.simulator.geo import CENTRAL_MED, Region
 from ais_ingest.simulator.outputs import Sink, TcpServerSink, open_sink
 from ais_ingest.simulator.scenario import AisMessage, ScenarioEvent, SimConfig, Simulation
+from sar_coord.core.ais import nmea_checksum_hex
 
 __all__ = [
     "AisMessage",
@@ -37,15 +37,10 @@ STATION = "sarsim"
 ScenarioCallback = Callable[[ScenarioEvent], Awaitable[None] | None]
 
 
-def nmea_checksum(body: str) -> str:
-    """Two hex digits: XOR of the characters of body (between '!'/'\\' and '*')."""
-    return f"{reduce(lambda a, c: a ^ ord(c), body, 0):02X}"
-
-
 def tag_block(t: float) -> str:
     """NMEA 4.10 tag block carrying source and receive time (c: Unix seconds)."""
     body = f"s:{STATION},c:{int(t)}"
-    return f"\\{body}*{nmea_checksum(body)}\\"
+    return f"\\{body}*{nmea_checksum_hex(body)}\\"
 
 
 class Encoder:
@@ -137,7 +132,7 @@ async def run_simulator(
     cfg = cfg or SimConfig()
     if speed <= 0 and duration_s is None:
         raise ValueError("as fast as possible (speed 0) needs a duration")
-    # Building the fleet may sample the land mask (seconds on a cold cache): off the event loop,
+    # Building the fleet may open the land mask (seconds on a cold cache): off the event loop,
     # and before the pacing clock starts.
     sim = await asyncio.to_thread(Simulation, cfg)
     enc = Encoder(tag_blocks)

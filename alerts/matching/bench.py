@@ -38,6 +38,7 @@ from sar_coord.core.db import (
     register_geo_codecs,
     unit_of_work,
 )
+from sar_coord.core.landmask import land_mask
 from sar_coord.core.time import utcnow
 
 app = typer.Typer(help="Matching benchmark.", no_args_is_help=True)
@@ -61,10 +62,11 @@ def _sea_points(rng: np.random.Generator, n: int) -> np.ndarray[Any, Any]:
     out: list[np.ndarray[Any, Any]] = []
     have = 0
     lon0, lat0, lon1, lat1 = REGION
+    mask = land_mask()
     while have < n:
         lon = rng.uniform(lon0, lon1, n)
         lat = rng.uniform(lat0, lat1, n)
-        sea = water._MASK_OCEAN[water._row(lat), water._col(lon)]
+        sea = mask.ocean[mask.rows(lat), mask.cols(lon)]
         pts = np.column_stack([lon[sea], lat[sea]])
         out.append(pts)
         have += len(pts)

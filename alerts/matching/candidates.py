@@ -30,6 +30,7 @@ from sar_coord.cases import service as case_service
 from sar_coord.cases.drift import estimate_drift
 from sar_coord.cases.exceptions import CaseNotFound
 from sar_coord.cases.models import DistressCase
+from sar_coord.core.ais import is_distress_device
 from sar_coord.core.config import get_settings
 from sar_coord.core.geo import METRES_PER_NM, haversine_m, valid_lon_lat
 from sar_coord.core.time import utcnow
@@ -160,7 +161,7 @@ async def knn_vessels(
 def _qualifies(v: VesselState, target: CaseTarget, now: datetime, stale_after_s: float) -> bool:
     if v.lon is None or v.lat is None or not valid_lon_lat(v.lon, v.lat) or v.suspect:
         return False
-    if str(v.mmsi).startswith(("970", "972", "974")) or v.mmsi == target.source_mmsi:
+    if is_distress_device(v.mmsi) or v.mmsi == target.source_mmsi:
         return False
     return (now - v.reported_at).total_seconds() <= stale_after_s
 

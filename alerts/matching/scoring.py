@@ -14,7 +14,8 @@ Score (lower is better), in minutes-equivalent so a weight reads as "worth N min
 A capable NGO ship 20 minutes further away therefore outranks a nearer merchant ship with no
 spare capacity. Ties are broken by diversion (distance off the ship's current course), then MMSI.
 Vessels silent longer than `stale_after_s`, without a valid position, flagged suspect, or that are
-themselves distress beacons (MMSI 970/972/974) are listed separately and never ranked.
+themselves distress beacons (AIS-SART, MOB, EPIRB-AIS: see sar_coord.core.ais) are listed
+separately and never ranked.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from alerts.matching.types import (
     VesselState,
 )
 from sar_coord.cases.drift import KNOT_MS, drifted_position, intercept_time_s
+from sar_coord.core.ais import is_distress_device
 from sar_coord.core.geo import (
     METRES_PER_NM,
     destination,
@@ -46,7 +48,6 @@ NAV_MOORED = 5
 NAV_AGROUND = 6
 RESCUE_CLASSES = frozenset({"ngo", "sar"})
 SAR_SHIP_TYPE = 51
-BEACON_PREFIXES = ("970", "972", "974")
 __all__ = [
     "Candidate",
     "CaseTarget",
@@ -103,17 +104,12 @@ def is_stopped(vessel: VesselState, params: MatchParams) -> bool:
     return vessel.sog_kn is not None and vessel.sog_kn < params.stopped_below_kn
 
 
-def is_beacon(mmsi: int) -> bool:
-    """True for AIS-SART (970), MOB (972) and EPIRB-AIS (974) MMSIs."""
-    return str(mmsi).startswith(BEACON_PREFIXES)
-
-
 def _exclusion(
     vessel: VesselState, target: CaseTarget, now: datetime, params: MatchParams
 ) -> str | None:
     if vessel.lon is None or vessel.lat is None or not valid_lon_lat(vessel.lon, vessel.lat):
         return "no valid position"
-    if is_beacon(vessel.mmsi) or vessel.mmsi == target.source_mmsi:
+    if is_distress_device(vessel.mmsi) or vessel.mmsi == target.source_mmsi:
         return "distress beacon or the casualty itself"
     if vessel.suspect:
         return "position flagged suspect by ingest"

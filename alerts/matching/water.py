@@ -30,23 +30,13 @@ from typing import Any, Literal
 import numpy as np
 
 from sar_coord.core.geo import EARTH_RADIUS_M, haversine_m
-from sar_coord.core.landmask import land_mask
+from sar_coord.core.landmask import CELL_DEG, is_water, land_mask
 
-MASK_CELL_DEG = 1.0 / 120.0
 SAMPLE_SPACING_M = 500.0
 ENDPOINT_GRACE_M = 1500.0
 GRID_MAX_LEG_M = 250_000.0
 GRID_MAX_CELLS = 60_000
 GRID_MARGIN_M = 25_000.0
-
-# The GLOBE mask, memory-mapped (shared by every process; see sar_coord.core.landmask).
-_MASK = land_mask()
-_MASK_OCEAN: np.ndarray[Any, np.dtype[np.bool_]] = _MASK.ocean
-_LAT0 = _MASK.lat0
-_DLAT = _MASK.dlat
-_LON0 = _MASK.lon0
-_DLON = _MASK.dlon
-_NLAT, _NLON = _MASK_OCEAN.shape
 
 Method = Literal["direct", "grid", "searoute"]
 
@@ -64,25 +54,6 @@ class WaterRoute:
     def crosses_land(self) -> bool:
         """True when the straight line crossed land and a detour was routed."""
         return self.method != "direct"
-
-
-def _row(lat: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    idx: np.ndarray[Any, Any] = ((lat - _LAT0) / _DLAT).astype(np.int64)
-    np.maximum(idx, 0, out=idx)
-    np.minimum(idx, _NLAT - 1, out=idx)
-    return idx
-
-
-def _col(lon: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    idx: np.ndarray[Any, Any] = ((lon - _LON0) / _DLON).astype(np.int64)
-    np.maximum(idx, 0, out=idx)
-    np.minimum(idx, _NLON - 1, out=idx)
-    return idx
-
-
-def is_water(lon: float, lat: float) -> bool:
-    """True when the land-mask cell containing (lon, lat) is sea (lakes count as land)."""
-    return bool(_MASK_OCEAN[_row(np.array([lat]))[0], _col(np.array([lon]))[0]])
 
 
 def _segment_land_fraction(
@@ -104,7 +75,8 @@ def _segment_land_fraction(
         return False
     lons = ((lon1 + t * dlon + 540.0) % 360.0) - 180.0
     lats = lat1 + t * dlat
-    return not bool(_MASK_OCEAN[_row(lats), _col(lons)].all())
+    mask = land_mask()
+    return not bool(mask.ocean[mask.rows(lats), mask.cols(lons)].all())
 
 
 SCALAR_SAMPLES = 48
@@ -122,15 +94,17 @@ def _segment_land_scalar(
     grace_end_m: float,
 ) -> bool:
     """The same sampling as the numpy path, one sample at a time (same cells, same answer)."""
-    mask = _MASK_OCEAN
+    m = land_mask()
+    mask, nlat, nlon = m.ocean, m.ocean.shape[0], m.ocean.shape[1]
+    lat0, dlat_deg, lon0, dlon_deg = m.lat0, m.dlat, m.lon0, m.dlon
     last = (-1, -1)
     for i in range(n):
         t = i / (n - 1)
         if t * length_m < grace_start_m or (1.0 - t) * length_m < grace_end_m:
             continue
         lon = ((lon1 + t * dlon + 540.0) % 360.0) - 180.0
-        r = min(_NLAT - 1, max(0, int((lat1 + t * dlat - _LAT0) / _DLAT)))
-        c = min(_NLON - 1, max(0, int((lon - _LON0) / _DLON)))
+        r = min(nlat - 1, max(0, int((lat1 + t * dlat - lat0) / dlat_deg)))
+        c = min(nlon - 1, max(0, int((lon - lon0) / dlon_deg)))
         if (r, c) == last:
             continue
         if not mask[r, c]:
@@ -195,24 +169,25 @@ def _grid_path(
     lat_max = min(89.9, max(lat1, lat2) + dlat_deg)
     lon_min = max(-180.0, min(lon1, lon2) - dlon_deg)
     lon_max = min(180.0 - 1e-9, max(lon1, lon2) + dlon_deg)
-    r0 = int(_row(np.array([lat_max]))[0])
-    r1 = int(_row(np.array([lat_min]))[0]) + 1
-    c0 = int(_col(np.array([lon_min]))[0])
-    c1 = int(_col(np.array([lon_max]))[0]) + 1
-    fine = _MASK_OCEAN[r0:r1, c0:c1]
+    mask = land_mask()
+    r0 = mask.row(lat_max)
+    r1 = mask.row(lat_min) + 1
+    c0 = mask.col(lon_min)
+    c1 = mask.col(lon_max) + 1
+    fine = mask.ocean[r0:r1, c0:c1]
     factor = max(1, math.ceil(math.sqrt(fine.size / GRID_MAX_CELLS)))
     water = _aggregate(fine, factor)
     nrows, ncols = water.shape
-    cell_lat = MASK_CELL_DEG * factor
+    cell_lat = CELL_DEG * factor
 
     def cell_of(lon: float, lat: float) -> tuple[int, int]:
-        r = min(nrows - 1, max(0, (int(_row(np.array([lat]))[0]) - r0) // factor))
-        c = min(ncols - 1, max(0, (int(_col(np.array([lon]))[0]) - c0) // factor))
+        r = min(nrows - 1, max(0, (mask.row(lat) - r0) // factor))
+        c = min(ncols - 1, max(0, (mask.col(lon) - c0) // factor))
         return r, c
 
     def centre(r: int, c: int) -> tuple[float, float]:
-        lat = _LAT0 + (r0 + (r + 0.5) * factor) * _DLAT
-        lon = _LON0 + (c0 + (c + 0.5) * factor) * _DLON
+        lat = mask.lat0 + (r0 + (r + 0.5) * factor) * mask.dlat
+        lon = mask.lon0 + (c0 + (c + 0.5) * factor) * mask.dlon
         return lon, lat
 
     start = _nearest_water(water, *cell_of(lon1, lat1))

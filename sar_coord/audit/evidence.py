@@ -17,13 +17,13 @@ from sar_coord.audit.entry import canonical_json, decode_entry
 from sar_coord.audit.exceptions import CaseNotFound
 from sar_coord.audit.models import TransparencyLogEntry
 from sar_coord.audit.repository import EntryFilter, list_entries
+from sar_coord.core.geo import nm_to_m
 from sar_coord.core.time import utcnow
 from sar_coord.disembarkation.service import list_disembarkations
 
 TRACK_RADIUS_NM = 50.0
 TRACK_BEFORE_H = 6
 TRACK_AFTER_H = 72
-NM_M = 1852.0
 
 
 async def _case(session: AsyncSession, case_id: int) -> dict[str, Any]:
@@ -73,7 +73,7 @@ async def _tracks(session: AsyncSession, case: dict[str, Any]) -> list[dict[str,
             " AND ST_DWithin(p.position, c.datum, :radius_m)"
             " ORDER BY p.mmsi, p.received_at LIMIT 200000"
         ),
-        {"id": case["id"], "start": start, "end": end, "radius_m": TRACK_RADIUS_NM * NM_M},
+        {"id": case["id"], "start": start, "end": end, "radius_m": nm_to_m(TRACK_RADIUS_NM)},
     )
     return [dict(r) for r in rows.mappings().all()]
 

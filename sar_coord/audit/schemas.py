@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from sar_coord.core.schemas import StrictModel
+from sar_coord.core.schemas import ReportedMmsi, StrictModel
 
 
 class EntryRead(BaseModel):
@@ -60,7 +60,7 @@ class RescueRecordCreate(StrictModel):
     """Ask for a signed rescue record for one vessel in one case."""
 
     case_id: int = Field(ge=1)
-    mmsi: int = Field(ge=1, le=999_999_999)
+    mmsi: ReportedMmsi
 
 
 class RescueRecordRead(BaseModel):

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sar_coord.auth import security
 from sar_coord.auth.exceptions import BadCredentials, UserExists
 from sar_coord.auth.models import ApiToken, AppUser, Organisation, UserVessel
+from sar_coord.core.ais import is_nine_digit
 from sar_coord.core.config import Settings
 from sar_coord.core.errors import InvalidInput, NotFound
 from sar_coord.core.time import utcnow
@@ -60,7 +61,7 @@ async def create_user(
     if role != "ship_master" and mmsis:
         raise InvalidInput("only ship masters are bound to vessels")
     for mmsi in mmsis:
-        if not 100_000_000 <= mmsi <= 999_999_999:
+        if not is_nine_digit(mmsi):
             raise InvalidInput(f"MMSI {mmsi} is not nine digits")
     org_id = None
     if organisation:

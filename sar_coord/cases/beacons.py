@@ -1,8 +1,9 @@
 """AIS-SART / MOB / EPIRB-AIS beacons open cases: the DISTRESS consumer and a start-up sweep.
 
-A beacon's MMSI (970/972/974 prefix) links the case; there is at most one active case per MMSI
-(a partial unique index backs this under races between API processes). NOTIFY can be missed
-(restart, reconnect), so a sweep over vessel_latest catches beacons heard recently without one.
+A beacon's MMSI (an AIS-SART, MOB or EPIRB-AIS kind, see core.ais) links the case; there is at
+most one active case per MMSI (a partial unique index backs this under races between API
+processes). NOTIFY can be missed (restart, reconnect), so a sweep over vessel_latest catches
+beacons heard recently without one.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sar_coord.cases import repository
 from sar_coord.cases.models import DistressCase
 from sar_coord.cases.service import Actor, add_event, insert_case
 from sar_coord.core import events
+from sar_coord.core.ais import DEVICE_PREFIX, device_mmsi_range, distress_source
 from sar_coord.core.db import unit_of_work
 from sar_coord.core.geo import valid_lon_lat
 from sar_coord.core.time import utcnow
@@ -26,22 +28,16 @@ from sar_coord.vessels.models import VesselLatest
 
 log = logging.getLogger(__name__)
 
-BEACON_SOURCES = {970: "ais_sart", 972: "ais_mob", 974: "ais_epirb"}
 SWEEP_WINDOW = timedelta(hours=1)
 DATUM_REFRESH = timedelta(minutes=1)
 SYSTEM = Actor("system:ais-beacon")
-
-
-def beacon_source(mmsi: int) -> str | None:
-    """'ais_sart', 'ais_mob' or 'ais_epirb' for a beacon MMSI, else None."""
-    return BEACON_SOURCES.get(mmsi // 1_000_000) if 100_000_000 <= mmsi <= 999_999_999 else None
 
 
 async def open_beacon_case(
     session: AsyncSession, *, mmsi: int, lon: float, lat: float, reported_at: datetime
 ) -> tuple[DistressCase, bool]:
     """(case, created): opens the MMSI's case, or moves the datum of its active case."""
-    source = beacon_source(mmsi)
+    source = distress_source(mmsi)
     if source is None or not valid_lon_lat(lon, lat):
         raise ValueError(f"not a beacon report: mmsi={mmsi} lon={lon} lat={lat}")
     existing = await repository.active_case_for_mmsi(session, mmsi)
@@ -83,12 +79,8 @@ async def open_beacon_case(
 
 
 def _beacon_filter() -> Any:
-    return or_(
-        *(
-            and_(VesselLatest.mmsi >= p * 1_000_000, VesselLatest.mmsi < (p + 1) * 1_000_000)
-            for p in BEACON_SOURCES
-        )
-    )
+    ranges = (device_mmsi_range(kind) for kind in DEVICE_PREFIX)
+    return or_(*(and_(VesselLatest.mmsi >= r.start, VesselLatest.mmsi < r.stop) for r in ranges))
 
 
 async def sweep_beacons(session: AsyncSession, *, now: datetime | None = None) -> int:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field
 
-from sar_coord.core.schemas import ReadModel, StrictModel
+from sar_coord.core.schemas import ReadModel, ReportedMmsi, StrictModel
 
 CaseStatus = Literal[
     "open", "alerting", "assisting", "rescued", "disembarked", "closed", "cancelled", "false_alarm"
@@ -16,7 +16,6 @@ CaseSource = Literal["rcc", "partner", "ais_sart", "ais_mob", "ais_epirb", "dsc"
 BoatType = Literal["rubber", "wooden", "fishing", "sailing", "other"]
 Lat = Field(ge=-90, le=90, description="Latitude, degrees WGS 84")
 Lon = Field(ge=-180, le=180, description="Longitude, degrees WGS 84")
-Mmsi = Field(ge=100_000_000, le=999_999_999, description="9-digit MMSI")
 
 
 class _CaseFacts(StrictModel):
@@ -45,7 +44,7 @@ class CaseCreate(_CaseFacts):
     """An RCC's entry of a new case, or a DSC distress alert entered by the RCC."""
 
     source: Literal["rcc", "dsc"] = "rcc"
-    source_mmsi: int | None = Field(None, ge=0, le=999_999_999, description="DSC: sender MMSI")
+    source_mmsi: ReportedMmsi | None = Field(None, description="DSC: sender MMSI")
     lat: float = Lat
     lon: float = Lon
     datum_at: AwareDatetime | None = Field(None, description="Time of the datum; default now")

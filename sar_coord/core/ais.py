@@ -11,6 +11,7 @@ from enum import StrEnum
 from functools import reduce
 
 MMSI_MAX = 999_999_999  # nine decimal digits; the 30-bit field can carry more, which is not an MMSI
+NINE_DIGIT_MIN = 100_000_000  # the lowest MMSI with no leading zero (ships, devices, aircraft)
 
 
 class MmsiKind(StrEnum):
@@ -30,6 +31,15 @@ class MmsiKind(StrEnum):
 
 DISTRESS_KINDS = frozenset({MmsiKind.AIS_SART, MmsiKind.MOB, MmsiKind.EPIRB})
 """Devices whose transmission is itself a distress alert: never dropped, never deduplicated."""
+
+DEVICE_PREFIX = {
+    MmsiKind.AIS_SART: 970,
+    MmsiKind.MOB: 972,
+    MmsiKind.EPIRB: 974,
+}
+"""The first three digits of a distress device's MMSI (970xxyyyy, 972xxyyyy, 974xxyyyy)."""
+
+_DEVICE_BY_PREFIX = {prefix: kind for kind, prefix in DEVICE_PREFIX.items()}
 
 DISTRESS_SOURCE = {
     MmsiKind.AIS_SART: "ais_sart",
@@ -51,12 +61,9 @@ def mmsi_kind(mmsi: int) -> MmsiKind:
         return MmsiKind.NON_STANDARD
     digits = f"{mmsi:09d}"
     head3 = digits[:3]
-    if head3 == "970":
-        return MmsiKind.AIS_SART
-    if head3 == "972":
-        return MmsiKind.MOB
-    if head3 == "974":
-        return MmsiKind.EPIRB
+    device = _DEVICE_BY_PREFIX.get(int(head3))
+    if device is not None:
+        return device
     if head3 == "111" and _valid_mid(int(digits[3:6])):
         return MmsiKind.SAR_AIRCRAFT
     if digits[:2] == "98" and _valid_mid(int(digits[2:5])):
@@ -75,6 +82,23 @@ def mmsi_kind(mmsi: int) -> MmsiKind:
 def is_distress_device(mmsi: int) -> bool:
     """True for an AIS-SART (970), MOB (972) or EPIRB-AIS (974) MMSI."""
     return mmsi_kind(mmsi) in DISTRESS_KINDS
+
+
+def distress_source(mmsi: int) -> str | None:
+    """The case source ('ais_sart', 'ais_mob', 'ais_epirb') of a distress device, else None."""
+    return DISTRESS_SOURCE.get(mmsi_kind(mmsi))
+
+
+def device_mmsi_range(kind: MmsiKind) -> range:
+    """All MMSIs of a distress device kind: 970000000-970999999 for an AIS-SART, and so on."""
+    first = DEVICE_PREFIX[kind] * 1_000_000
+    return range(first, first + 1_000_000)
+
+
+def is_nine_digit(mmsi: int) -> bool:
+    """True for 100000000-999999999: the form this system accepts for a vessel it registers,
+    binds to a master or alerts (coast stations and groups, 00MID/0MID, are not vessels)."""
+    return NINE_DIGIT_MIN <= mmsi <= MMSI_MAX
 
 
 def is_sar_aircraft(mmsi: int) -> bool:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sar_coord.core.ais import MMSI_MAX, NINE_DIGIT_MIN
+
+Mmsi = Annotated[int, Field(ge=NINE_DIGIT_MIN, le=MMSI_MAX, description="9-digit MMSI")]
+"""A vessel this system registers, binds to a master, alerts or records (see ais.is_nine_digit)."""
+
+ReportedMmsi = Annotated[int, Field(ge=1, le=MMSI_MAX, description="MMSI as reported")]
+"""An identity someone else reported (DSC sender, rescuing vessel): any positive MMSI."""
 
 
 class StrictModel(BaseModel):

@@ -7,18 +7,17 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from sar_coord.core.schemas import StrictModel
+from sar_coord.core.schemas import ReportedMmsi, StrictModel
 
-Mmsi = Field(ge=1, le=999_999_999, description="MMSI (9 digits)")
 VesselName = Field(None, max_length=120, description="vessel name (never a person's name)")
 
 
 class TransferIn(StrictModel):
     """A ship-to-ship transfer of people (count only)."""
 
-    from_mmsi: int = Mmsi
+    from_mmsi: ReportedMmsi
     from_vessel_name: str | None = VesselName
-    to_mmsi: int = Mmsi
+    to_mmsi: ReportedMmsi
     to_vessel_name: str | None = VesselName
     persons: int = Field(gt=0, le=10_000)
     transferred_at: AwareDatetime | None = None
@@ -56,13 +55,11 @@ class DisembarkationCreate(StrictModel):
     """An RCC's record of a disembarkation. No names or identifiers of rescued people."""
 
     case_id: int = Field(ge=1)
-    rescuing_mmsi: int = Mmsi
+    rescuing_mmsi: ReportedMmsi
     rescuing_vessel_name: str | None = VesselName
     rescued_at: AwareDatetime
     persons_rescued: int = Field(ge=0, le=10_000)
-    disembarking_mmsi: int | None = Field(
-        None, ge=1, le=999_999_999, description="default: the rescuing vessel"
-    )
+    disembarking_mmsi: ReportedMmsi | None = Field(None, description="default: the rescuing vessel")
     disembarking_vessel_name: str | None = VesselName
     transfers: list[TransferIn] = Field(default_factory=list, max_length=50)
     port_locode: str = Field(pattern=r"^[A-Z]{2}[A-Z2-9]{3}$")

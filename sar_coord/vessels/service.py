@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sar_coord.core.ais import is_nine_digit
 from sar_coord.core.errors import InvalidInput, NotFound
 from sar_coord.core.time import utcnow
 from sar_coord.vessels import repository
@@ -17,7 +18,7 @@ from sar_coord.vessels.schemas import VesselLatestRead, VesselRead, VesselRegist
 
 def validate_mmsi(mmsi: int) -> int:
     """A nine-digit MMSI, or InvalidInput."""
-    if not 100_000_000 <= mmsi <= 999_999_999:
+    if not is_nine_digit(mmsi):
         raise InvalidInput(f"MMSI {mmsi} is not nine digits")
     return mmsi
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import reduce
+from sar_coord.core.ais import nmea_checksum_hex
 
 
 def sixbit_char(v: int) -> str:
@@ -67,11 +67,6 @@ def type14(mmsi: int, text: str) -> tuple[str, int]:
     return encode_fields([(14, 6), (0, 2), (mmsi, 30), (0, 2), *[(c, 6) for c in chars]])
 
 
-def checksum(body: str) -> str:
-    """NMEA XOR checksum, two upper-case hex digits."""
-    return f"{reduce(lambda a, b: a ^ b, body.encode(), 0):02X}"
-
-
 def sentence(
     payload: str,
     fill: int = 0,
@@ -84,7 +79,7 @@ def sentence(
 ) -> str:
     """A complete !xxVDM sentence with a valid checksum."""
     body = f"{talker}VDM,{count},{num},{seq},{channel},{payload},{fill}"
-    return f"!{body}*{checksum(body)}"
+    return f"!{body}*{nmea_checksum_hex(body)}"
 
 
 def multipart(payload: str, fill: int, parts: int, seq: str = "3", channel: str = "B") -> list[str]:

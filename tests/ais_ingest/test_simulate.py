@@ -11,7 +11,6 @@ import statistics
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from functools import reduce
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from ais_ingest.simulator.runner import (
     run_simulator,
 )
 from ais_ingest.simulator.scenario import Simulation
+from sar_coord.core.ais import nmea_checksum_hex
 
 START_S = 1_795_860_000.0  # 2026-11-28T10:00:00Z
 DURATION_S = 1800.0
@@ -41,17 +41,13 @@ CFG = SimConfig(
 )
 
 
-def _xor(body: str) -> str:
-    return f"{reduce(lambda a, c: a ^ ord(c), body, 0):02X}"
-
-
 def split_tag(line: str) -> tuple[str | None, str]:
     """(tag block body or None, sentence); asserts the tag block checksum."""
     if not line.startswith("\\"):
         return None, line
     end = line.index("\\", 1)
     body, cs = line[1:end].split("*")
-    assert _xor(body) == cs, line
+    assert nmea_checksum_hex(body) == cs, line
     return body, line[end + 1 :]
 
 
@@ -59,7 +55,7 @@ def check_nmea(sentence: str) -> list[str]:
     """Assert the sentence checksum; return its comma fields."""
     assert sentence.startswith("!AIVDM,"), sentence
     body, cs = sentence[1:].split("*")
-    assert _xor(body) == cs, sentence
+    assert nmea_checksum_hex(body) == cs, sentence
     return body.split(",")
 
 
@@ -516,25 +512,3 @@ async def test_simulator_feeds_a_live_udp_ingest(
         ingest.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await ingest
-
-
-def test_land_mask_cache_agrees_with_global_land_mask(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from ais_ingest.simulator.geo import LandMask
-
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    region = Region.parse("14.0,35.7,14.7,36.2")  # Malta and Gozo
-    fresh = LandMask(region)
-    cached_files = list((tmp_path / "sar-coord").glob("landmask-*.zz"))
-    assert len(cached_files) == 1
-    cached = LandMask(region)  # read back from the cache
-    rng = np.random.default_rng(5)
-    lat = rng.uniform(35.7, 36.2, 5000)
-    lon = rng.uniform(14.0, 14.7, 5000)
-    truth = globe.is_land(lat, lon)
-    assert truth.any() and not truth.all()
-    for mask in (fresh, cached):
-        assert [mask.is_land(a, b) for a, b in zip(lat, lon, strict=True)] == list(truth)
-    cached_files[0].write_bytes(b"garbage")  # a corrupt cache is ignored and rewritten
-    assert LandMask(region).is_land(36.04, 14.25)  # Gozo

@@ -17,12 +17,13 @@ from alerts.matching.scoring import (
     rank_candidates,
 )
 from sar_coord.cases.drift import Drift, estimate_drift, intercept_time_s, predicted_datum
-from sar_coord.core.geo import destination, haversine_m
+from sar_coord.core.geo import EARTH_RADIUS_M, destination, haversine_m, m_to_nm, nm_to_m
+from sar_coord.core.landmask import is_water
 
 NOW = datetime(2026, 11, 28, 11, 0, tzinfo=UTC)
 NO_DRIFT = Drift(0.0, 0.0, "none")
 # one degree of latitude on the sphere of core.geo, in nm
-DEG_NM = math.radians(1.0) * 6_371_008.8 / 1852.0
+DEG_NM = m_to_nm(math.radians(1.0) * EARTH_RADIUS_M)
 
 
 def vessel(mmsi: int, lon: float, lat: float, **kw: object) -> VesselState:
@@ -177,7 +178,7 @@ def test_reported_drift_moves_the_datum() -> None:
         boat_type="rubber",
     )
     lon, lat = predicted_datum(12.0, 35.0, NOW - timedelta(hours=1), drift, NOW)
-    assert haversine_m(12.0, 35.0, lon, lat) == pytest.approx(2 * 1852.0, rel=1e-9)
+    assert haversine_m(12.0, 35.0, lon, lat) == pytest.approx(nm_to_m(2.0), rel=1e-9)
     assert lon > 12.0 and lat == pytest.approx(35.0, abs=1e-3)
 
 
@@ -203,7 +204,7 @@ def test_leeway_estimate_is_downwind_fraction_of_wind() -> None:
 
 
 def test_intercept_of_a_target_drifting_toward_the_ship() -> None:
-    ship = destination(12.0, 35.0, 90.0, 10 * 1852.0)
+    ship = destination(12.0, 35.0, 90.0, nm_to_m(10.0))
     drift = Drift(2.0, 90.0, "reported")  # toward the ship at 2 kn: closing speed 12 kn
     t_s = intercept_time_s(ship[0], ship[1], 10.0, 12.0, 35.0, drift)
     assert t_s == pytest.approx(3000.0, rel=1e-3)  # 10 nm / 12 kn = 50 min
@@ -216,8 +217,8 @@ def test_intercept_of_a_target_drifting_toward_the_ship() -> None:
 
 
 def test_ranking_uses_the_intercept_with_the_drifting_target() -> None:
-    east = destination(12.0, 35.0, 90.0, 10 * 1852.0)
-    west = destination(12.0, 35.0, 270.0, 10 * 1852.0)
+    east = destination(12.0, 35.0, 90.0, nm_to_m(10.0))
+    west = destination(12.0, 35.0, 270.0, nm_to_m(10.0))
     case = target(12.0, 35.0, drift=Drift(2.0, 90.0, "reported"))
     result = rank_candidates(
         [vessel(1, *west, sog_kn=10.0), vessel(2, *east, sog_kn=10.0)], case, NOW
@@ -236,7 +237,7 @@ def test_land_in_the_way_ranks_below_open_water_at_the_same_straight_distance() 
     north_of_sicily = (13.0, 38.4)
     straight_m = haversine_m(*datum, *north_of_sicily)
     open_sea = destination(*datum, 100.0, straight_m)  # the Ionian Sea, east-south-east
-    assert water.is_water(*open_sea) and water.is_water(*north_of_sicily)
+    assert is_water(*open_sea) and is_water(*north_of_sicily)
     behind = vessel(1, *north_of_sicily, sog_kn=14.0)
     clear = vessel(2, *open_sea, sog_kn=14.0)
     result = rank_candidates(

@@ -12,11 +12,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sar_coord.core.db import ewkb_point
-from sar_coord.core.geo import destination
+from sar_coord.core.geo import METRES_PER_NM, destination
 from sar_coord.core.time import utcnow
 
 DATUM = (25.0, 34.0)  # open sea south of Crete
-NM = 1852.0
+NM = METRES_PER_NM
 SHIPS = {
     # mmsi: (bearing from datum, distance nm, sog, class)
     241_900_001: (0.0, 8.0, 14.0, "commercial"),

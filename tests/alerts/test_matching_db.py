@@ -25,11 +25,11 @@ from sar_coord.cases import service as case_service
 from sar_coord.cases.drift import Drift
 from sar_coord.cases.schemas import CaseCreate
 from sar_coord.core.db import ewkb_point
-from sar_coord.core.geo import destination, haversine_m
+from sar_coord.core.geo import METRES_PER_NM, destination, haversine_m
 from sar_coord.core.time import utcnow
 
 RCC = case_service.Actor("fixture_rcc")
-NM = 1852.0
+NM = METRES_PER_NM
 
 
 async def put_vessel(

@@ -6,6 +6,7 @@ import pytest
 
 from alerts.matching import water
 from sar_coord.core.geo import haversine_m
+from sar_coord.core.landmask import is_water
 
 # (lon, lat) pairs on either side of real land, all in sea cells of the mask.
 LAMPEDUSA_W, LAMPEDUSA_E = (12.45, 35.51), (12.75, 35.51)
@@ -16,12 +17,12 @@ OPEN_A, OPEN_B = (12.00, 35.00), (12.30, 34.80)
 
 
 def test_mask_knows_land_and_sea() -> None:
-    assert not water.is_water(14.42, 35.89)  # Malta, inland
-    assert not water.is_water(12.58, 35.51)  # Lampedusa
-    assert not water.is_water(14.0, 37.5)  # central Sicily
-    assert not water.is_water(10.95, 36.85)  # Cap Bon peninsula
-    assert water.is_water(12.0, 35.0)
-    assert water.is_water(*MALTA_W)
+    assert not is_water(14.42, 35.89)  # Malta, inland
+    assert not is_water(12.58, 35.51)  # Lampedusa
+    assert not is_water(14.0, 37.5)  # central Sicily
+    assert not is_water(10.95, 36.85)  # Cap Bon peninsula
+    assert is_water(12.0, 35.0)
+    assert is_water(*MALTA_W)
 
 
 @pytest.mark.parametrize(
@@ -80,7 +81,7 @@ def test_open_water_is_the_great_circle() -> None:
 def test_a_ship_alongside_in_port_is_not_blocked_by_its_own_quay() -> None:
     # Valletta Grand Harbour, inside the mask's land cells, out to sea to the north-east
     valletta = (14.515, 35.895)
-    assert not water.is_water(*valletta)
+    assert not is_water(*valletta)
     offshore = (14.60, 35.98)
     assert not water.crosses_land(*valletta, *offshore)
 
@@ -88,7 +89,7 @@ def test_a_ship_alongside_in_port_is_not_blocked_by_its_own_quay() -> None:
 def test_spacing_is_fine_enough_for_a_small_island() -> None:
     # north-south across Lampedusa, which is only about 2 km wide there
     assert water.crosses_land(12.55, 35.45, 12.55, 35.60)
-    assert water.is_water(12.55, 35.45) and water.is_water(12.55, 35.60)
+    assert is_water(12.55, 35.45) and is_water(12.55, 35.60)
 
 
 def test_scalar_and_vectorised_sampling_agree(monkeypatch: pytest.MonkeyPatch) -> None:

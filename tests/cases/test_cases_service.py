@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,7 +19,9 @@ from sar_coord.cases.schemas import (
     SarRegionWrite,
     StatusChange,
 )
+from sar_coord.core.ais import distress_source
 from sar_coord.core.db import ewkb_point
+from sar_coord.core.geo import EARTH_RADIUS_M, nm_to_m
 from sar_coord.core.time import utcnow
 
 RCC = service.Actor("fixture_rcc", None)
@@ -179,8 +182,10 @@ async def test_predicted_datum_follows_reported_drift(session: AsyncSession) -> 
     )
     case, lon, lat = await service.get_case(session, case.id)
     predicted = service.predicted_datum(case, lon, lat, datum_at + timedelta(hours=2))
-    # 3 nm north = 3/60.04 degrees of latitude
-    assert predicted.lat - 35.0 == pytest.approx(3 * 1852 / 111_195.08, rel=1e-4)
+    # 3 nm north = 3/60.04 degrees of latitude (one degree: EARTH_RADIUS_M x pi/180)
+    assert predicted.lat - 35.0 == pytest.approx(
+        nm_to_m(3.0) / (math.radians(1.0) * EARTH_RADIUS_M), rel=1e-4
+    )
     assert predicted.drift_source == "reported"
 
 
@@ -314,7 +319,7 @@ async def test_sweep_opens_cases_for_recent_beacons_only(session: AsyncSession) 
     assert await beacons.sweep_beacons(session, now=now) == 0  # idempotent
     assert await repository.active_case_for_mmsi(session, 970_111_111) is not None
     assert await repository.active_case_for_mmsi(session, 972_333_333) is None
-    assert beacons.beacon_source(247_000_001) is None
+    assert distress_source(247_000_001) is None
 
 
 async def test_a_repeated_dsc_alert_does_not_open_a_second_case(session: AsyncSession) -> None:
