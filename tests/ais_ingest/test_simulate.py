@@ -32,7 +32,7 @@ from ais_ingest.simulator.runner import (
     run_simulator,
 )
 from ais_ingest.simulator.scenario import Simulation
-from sar_coord.core.ais import nmea_checksum_hex
+from sar_coord.core.ais import MmsiKind, device_mmsi_range, mmsi_kind, nmea_checksum_hex
 
 START_S = 1_795_860_000.0  # 2026-11-28T10:00:00Z
 DURATION_S = 1800.0
@@ -219,7 +219,7 @@ def test_ais_gaps_occur_when_enabled() -> None:
 
 
 def test_sart_bursts_with_nav_status_14(run: Decoded) -> None:
-    sart = [(t, m) for t, m in run.msgs if m["mmsi"] // 1_000_000 == 970]
+    sart = [(t, m) for t, m in run.msgs if mmsi_kind(m["mmsi"]) is MmsiKind.AIS_SART]
     positions = [(t, m) for t, m in sart if m["msg_type"] == 1]
     assert positions and all(m["status"] == 14 for _, m in positions)
     assert min(t for t, _ in positions) >= START_S + CFG.sart_at_s  # type: ignore[operator]
@@ -442,7 +442,7 @@ def test_project_ingest_accepts_everything_and_sees_the_sart() -> None:
     assert type14 >= 1 and rejected.get("unstored_type", 0) <= type14
     assert stats.suspect_positions == 0
     assert signals and stats.distress_signals >= 1
-    sart_tracks = [m for m in proc.tracks.tracks if m // 1_000_000 == 970]
+    sart_tracks = [m for m in proc.tracks.tracks if mmsi_kind(m) is MmsiKind.AIS_SART]
     assert len(sart_tracks) == 1
 
 
@@ -475,7 +475,10 @@ async def test_simulated_file_ingests_into_postgis(
     assert stats.suspect_positions == 0
     assert await db.fetchval("SELECT count(*) FROM vessel_position") == n_positions
     assert set(await db.fetchval("SELECT array_agg(mmsi) FROM vessel_latest")) == mmsis
-    sart = await db.fetchrow("SELECT * FROM vessel_latest WHERE mmsi / 1000000 = 970")
+    sarts = device_mmsi_range(MmsiKind.AIS_SART)
+    sart = await db.fetchrow(
+        "SELECT * FROM vessel_latest WHERE mmsi >= $1 AND mmsi < $2", sarts.start, sarts.stop
+    )
     assert sart is not None and sart["nav_status"] == 14
     stored = dict(await db.fetch("SELECT mmsi, name FROM vessel WHERE name IS NOT NULL"))
     assert stored == {k: v for k, v in names.items() if k in stored} and len(stored) >= 10
