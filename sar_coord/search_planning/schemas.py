@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from sar_coord.core.schemas import ReadModel, StrictModel
+from sar_coord.core.schemas import ReadModel, ReportedMmsi, StrictModel
 
 Pattern = Literal["SS", "VS", "PS", "CS", "TS"]
 Target = Literal[
@@ -27,7 +27,7 @@ class Assignment(StrictModel):
     """Who searches a sub-area: a ship by MMSI, or an aircraft or unit by name."""
 
     sub_area: int = Field(ge=1, le=12)
-    mmsi: int | None = Field(None, ge=0, le=999_999_999)
+    mmsi: ReportedMmsi | None = None
     unit: str | None = Field(None, max_length=80)
 
 
