@@ -34,6 +34,7 @@ from sar_coord.core.events import Listener
 from sar_coord.disembarkation.router import router as disembarkation_router
 from sar_coord.health import router as health_router
 from sar_coord.places.router import router as places_router
+from sar_coord.search_planning.router import gaps_router as ais_gaps_router
 from sar_coord.search_planning.router import router as search_plans_router
 from sar_coord.vessels.retention import run_housekeeper
 from sar_coord.vessels.router import router as vessels_router
@@ -152,6 +153,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     app.include_router(rcc_ws_router)
     app.include_router(places_router)
     app.include_router(search_plans_router)
+    app.include_router(ais_gaps_router)
     app.include_router(disembarkation_router)
     app.include_router(audit_router)
     mount_frontend(app, settings.frontend_dist or REPO_ROOT / "frontend" / "dist")

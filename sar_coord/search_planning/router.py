@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, status
+from fastapi import APIRouter, Depends, Path, Query, status
 from fastapi.responses import Response
 
 from sar_coord.auth.deps import RCC, RCC_OR_AUDITOR, require_role
 from sar_coord.auth.service import Principal
 from sar_coord.cases import service as case_service
 from sar_coord.core.deps import SessionDep
-from sar_coord.search_planning import service
-from sar_coord.search_planning.schemas import SearchPlanCreate, SearchPlanRead
+from sar_coord.search_planning import service, silent_ships
+from sar_coord.search_planning.schemas import AisGapRead, SearchPlanCreate, SearchPlanRead
 
 router = APIRouter(prefix="/api/v1/cases/{case_id}/search-plans", tags=["search-planning"])
+gaps_router = APIRouter(prefix="/api/v1/cases/{case_id}/ais-gaps", tags=["search-planning"])
 Rcc = Annotated[Principal, Depends(require_role(*RCC))]
 Reader = Annotated[Principal, Depends(require_role(*RCC_OR_AUDITOR))]
 CaseId = Annotated[int, Path(ge=1, le=2**63 - 1)]
@@ -71,3 +72,35 @@ async def route_file(
         media_type=MEDIA[kind],
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@gaps_router.get("")
+async def ais_gaps(
+    case_id: CaseId,
+    _: Reader,
+    session: SessionDep,
+    radius_nm: Annotated[float, Query(gt=0, le=500)] = 50.0,
+    min_gap_min: Annotated[float, Query(gt=0, le=24 * 60)] = 30.0,
+    hours_before: Annotated[float, Query(ge=0, le=72)] = 6.0,
+    hours_after: Annotated[float, Query(ge=0, le=72)] = 6.0,
+    rate_factor: Annotated[float, Query(ge=1, le=100)] = 5.0,
+    include_receiver_outages: bool = False,
+) -> list[AisGapRead]:
+    """Vessels near the case around its time that stopped transmitting (RCC, auditor).
+
+    Silences shared by the vessels around (a receiver outage) are left out unless asked for.
+    """
+    rows = await silent_ships.case_gaps(
+        session,
+        case_id=case_id,
+        radius_nm=radius_nm,
+        min_gap_min=min_gap_min,
+        hours_before=hours_before,
+        hours_after=hours_after,
+        rate_factor=rate_factor,
+    )
+    return [
+        AisGapRead.model_validate(r)
+        for r in rows
+        if include_receiver_outages or r["cause"] != "receiver_outage"
+    ]

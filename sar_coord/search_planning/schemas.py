@@ -80,3 +80,21 @@ class SearchPlanRead(ReadModel):
     params: dict[str, Any]
     plan: dict[str, Any]
     progress: list[dict[str, Any]] | None = None
+
+
+class AisGapRead(ReadModel):
+    """A vessel near a case that went silent: last and next report, gap, distance, cause."""
+
+    mmsi: int
+    name: str | None
+    last_seen_at: datetime
+    next_seen_at: datetime | None
+    gap_min: float
+    still_silent: bool
+    distance_nm: float = Field(description="From the datum drifted to the last report's time.")
+    last_lat: float
+    last_lon: float
+    usual_interval_s: float
+    others_heard_during: int
+    others_heard_before: int
+    cause: Literal["vessel_silent", "receiver_outage"]

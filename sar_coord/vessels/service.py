@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sar_coord.core.ais import is_nine_digit
@@ -131,3 +132,11 @@ async def positions_between(
 ) -> list[tuple[float, float]]:
     """A vessel's stored positions (lon, lat) received in [since, until], oldest first."""
     return await repository.positions_between(session, mmsi=mmsi, since=since, until=until)
+
+
+async def names_of(session: AsyncSession, mmsis: list[int]) -> dict[int, str | None]:
+    """Vessel names by MMSI (None where unknown)."""
+    if not mmsis:
+        return {}
+    rows = await session.execute(select(Vessel.mmsi, Vessel.name).where(Vessel.mmsi.in_(mmsis)))
+    return {int(m): n for m, n in rows}

@@ -39,6 +39,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/cases/{case_id}/events"): {A, D, R},
     ("POST", "/api/v1/cases/{case_id}/search-plans"): {D, R},
     ("GET", "/api/v1/cases/{case_id}/search-plans"): {A, D, R},
+    ("GET", "/api/v1/cases/{case_id}/ais-gaps"): {A, D, R},
     ("GET", "/api/v1/cases/{case_id}/search-plans/{plan_no}"): {A, D, R},
     ("GET", "/api/v1/cases/{case_id}/search-plans/{plan_no}/sub-areas/{index}.{kind}"): {A, D, R},
     ("GET", "/api/v1/cases/{case_id}/candidates"): {D, R},
