@@ -13,6 +13,8 @@ VERSION = 1
 CLOSE_POLICY = 1008
 CLOSE_SERVER_ERROR = 1011
 CLOSE_TRY_AGAIN = 1013
+INT64_MAX = 2**63 - 1
+"""Largest integer a frame may carry (ids, seqs and cursors are PostgreSQL bigints)."""
 
 
 def iso_z(at: datetime) -> str:
@@ -84,10 +86,14 @@ def parse_frame(raw: str | bytes) -> tuple[str, dict[str, Any]]:
 
 
 def int_field(data: dict[str, Any], name: str) -> int:
-    """A non-negative integer field of a frame's data, or ProtocolError."""
-    value = data.get(name)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ProtocolError(f"{name} must be a non-negative integer")
+    """A non-negative 64-bit integer field of a frame's data, or ProtocolError."""
+    return bounded_int(data.get(name), name)
+
+
+def bounded_int(value: object, name: str) -> int:
+    """`value` as an integer in 0..INT64_MAX (a bigint), or ProtocolError naming the field."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= INT64_MAX:
+        raise ProtocolError(f"{name} must be an integer in 0..{INT64_MAX}")
     return value
 
 

@@ -53,7 +53,7 @@ async def alerts_runtime(
     settings = settings or get_alerts_settings()
     sessionmaker = make_sessionmaker(engine)
     hub = Hub(engine, listener, settings)
-    ship_server = ShipServer(hub, sessionmaker, settings)
+    ship_server = ShipServer(hub, sessionmaker, settings, listener)
     rcc_feed = RccFeed(sessionmaker, listener, settings)
     job = EscalationJob(engine, sessionmaker, settings)
     await hub.start()

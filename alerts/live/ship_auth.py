@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +20,10 @@ class ShipIdentity:
     user_id: int
     username: str
     mmsi: int
+    token_id: int | None = None
+    """The API token the ship authenticated with (None for a login JWT)."""
+    expires_at: datetime | None = None
+    """When the credential expires (UTC), if it does."""
 
 
 def pick_vessel(user_id: int, bound: list[int], mmsi: int | None) -> int:
@@ -40,4 +45,6 @@ async def resolve_ship(session: AsyncSession, token: str, mmsi: int | None = Non
     if principal.role != "ship_master":
         raise VesselNotBound("only ship masters use the ship channel")
     vessel = pick_vessel(principal.user_id, sorted(principal.vessel_mmsis), mmsi)
-    return ShipIdentity(principal.user_id, principal.username, vessel)
+    return ShipIdentity(
+        principal.user_id, principal.username, vessel, principal.token_id, principal.expires_at
+    )

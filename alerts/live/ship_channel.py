@@ -8,6 +8,8 @@ import functools
 import logging
 import socket
 import weakref
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -27,7 +29,9 @@ from alerts.live.hub import Hub, ShipSocket
 from alerts.live.protocol import (
     CLOSE_POLICY,
     CLOSE_TRY_AGAIN,
+    INT64_MAX,
     RateBucket,
+    bounded_int,
     envelope,
     error_frame,
     int_field,
@@ -36,6 +40,8 @@ from alerts.live.protocol import (
 from alerts.live.ship_auth import ShipIdentity, resolve_ship
 from alerts.models import ShipCursor, ShipSequence
 from alerts.schemas import AnswerBody
+from sar_coord.auth.service import live_token_ids
+from sar_coord.core import events
 from sar_coord.core.errors import AppError
 
 log = logging.getLogger(__name__)
@@ -47,45 +53,66 @@ _answer_adapter: TypeAdapter[Any] = TypeAdapter(AnswerBody)
 
 
 def bearer_token(headers: Any, query: dict[str, list[str]]) -> str | None:
-    """The API token from `Authorization: Bearer ...` or the `token` query parameter."""
+    """The API token from `Authorization: Bearer ...`; a token in the URL is refused."""
+    if "token" in query:
+        raise ProtocolError("tokens never travel in a URL: send an auth frame first")
     auth = headers.get("Authorization") or ""
     if auth.lower().startswith("bearer "):
         return str(auth[7:].strip())
-    values = query.get("token")
-    return values[0] if values else None
+    return None
 
 
 def _optional_int(query: dict[str, list[str]], name: str) -> int | None:
     values = query.get(name)
     if not values:
         return None
-    if not values[0].isdigit():
-        raise ProtocolError(f"{name} must be a non-negative integer")
-    return int(values[0])
+    value = values[0]
+    if not (value.isascii() and value.isdigit() and len(value) <= 19):
+        raise ProtocolError(f"{name} must be an integer in 0..{INT64_MAX}")
+    return bounded_int(int(value), name)
+
+
+@dataclass(slots=True)
+class _Handshake:
+    """What the HTTP upgrade established, for the connection handler."""
+
+    identity: ShipIdentity | None = None
+    resume_from: int | None = None
+    mmsi: int | None = None
+    last_seq: int = 0
+    error: ProtocolError | None = None
 
 
 class ShipServer:
-    """Serves /ws/ship: authenticates by API token, replays from resume_from, streams live."""
+    """Serves /ws/ship: authenticates (header or first frame), replays from resume_from, streams."""
 
     def __init__(
         self,
         hub: Hub,
         sessionmaker: async_sessionmaker[AsyncSession],
         settings: AlertsSettings,
+        listener: events.Listener | None = None,
     ) -> None:
         self._hub = hub
         self._sessionmaker = sessionmaker
         self._settings = settings
+        self._listener = listener
         self._server: Server | None = None
-        # Identity from the handshake, for the handler; dropped with the connection object.
-        self._pending: weakref.WeakKeyDictionary[
-            ServerConnection, tuple[ShipIdentity, int | None, int]
-        ] = weakref.WeakKeyDictionary()
+        self._revocations: asyncio.Task[None] | None = None
+        # Handshake results, for the handler; dropped with the connection object.
+        self._pending: weakref.WeakKeyDictionary[ServerConnection, _Handshake] = (
+            weakref.WeakKeyDictionary()
+        )
+        # Open sockets by the API token they were opened with (revocation closes them).
+        self._by_token: dict[int, set[ServerConnection]] = {}
         self.port: int | None = None
 
     async def start(self) -> int:
         """Listen (SO_REUSEPORT, so every worker can share the port); returns the bound port."""
         s = self._settings
+        if self._listener is not None:
+            queue = self._listener.subscribe(events.AUTH, maxsize=1000)
+            self._revocations = asyncio.create_task(self._watch_revocations(queue))
         self._server = await serve(
             self._handle,
             s.ship_ws_host,
@@ -108,10 +135,37 @@ class ShipServer:
 
     async def stop(self) -> None:
         """Stop accepting and close every connection (clients resume elsewhere)."""
+        if self._revocations is not None:
+            self._revocations.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._revocations
         if self._server is not None:
             self._server.close(close_connections=True)
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), timeout=5)
+
+    async def _watch_revocations(self, queue: asyncio.Queue[dict[str, Any]]) -> None:
+        """Close every socket opened with a token as soon as its revocation commits."""
+        while True:
+            payload = await queue.get()
+            if payload.get("_resync"):
+                # Notifications may have been lost: re-check every open socket's token.
+                await self._recheck_all()
+                continue
+            token_id = payload.get("token_id")
+            for ws in list(self._by_token.get(token_id, ()) if isinstance(token_id, int) else ()):
+                _close_soon(ws, "credentials revoked")
+
+    async def _recheck_all(self) -> None:
+        ids = list(self._by_token)
+        if not ids:
+            return
+        async with self._sessionmaker() as session:
+            live = set(await live_token_ids(session, ids))
+        for token_id in ids:
+            if token_id not in live:
+                for ws in list(self._by_token.get(token_id, ())):
+                    _close_soon(ws, "credentials revoked")
 
     async def _process_request(
         self, connection: ServerConnection, request: Request
@@ -122,38 +176,60 @@ class ShipServer:
         if url.path != SHIP_PATH:
             return connection.respond(HTTPStatus.NOT_FOUND, "not found\n")
         query = parse_qs(url.query)
-        token = bearer_token(request.headers, query)
-        if not token:
-            return connection.respond(HTTPStatus.UNAUTHORIZED, "API token required\n")
+        shake = _Handshake()
         try:
-            mmsi = _optional_int(query, "mmsi")
-            resume_from = _optional_int(query, "resume_from")
-            async with self._sessionmaker() as session:
-                identity = await resolve_ship(session, token, mmsi)
-                last_seq = await session.scalar(
-                    select(ShipSequence.last_seq).where(ShipSequence.mmsi == identity.mmsi)
-                )
-                await session.commit()  # the token's last_used_at
+            token = bearer_token(request.headers, query)
+            shake.mmsi = _optional_int(query, "mmsi")
+            shake.resume_from = _optional_int(query, "resume_from")
         except ProtocolError as exc:
-            return connection.respond(HTTPStatus.BAD_REQUEST, f"{exc.detail}\n")
-        except AppError as exc:
-            return connection.respond(HTTPStatus(exc.status_code), f"{exc.detail}\n")
-        self._pending[connection] = (identity, resume_from, int(last_seq or 0))
+            if "token" in query:
+                return connection.respond(HTTPStatus.UNAUTHORIZED, f"{exc.detail}\n")
+            # Refused after the upgrade, with an error envelope and close 1008.
+            shake.error = exc
+            self._pending[connection] = shake
+            return None
+        if token:
+            try:
+                await self._authenticate(shake, token, shake.mmsi)
+            except AppError as exc:
+                return connection.respond(HTTPStatus(exc.status_code), f"{exc.detail}\n")
+        # Without a header the first frame must be {"type": "auth", "data": {"token": ...}}.
+        self._pending[connection] = shake
         return None
 
+    async def _authenticate(self, shake: _Handshake, token: str, mmsi: int | None) -> None:
+        async with self._sessionmaker() as session:
+            shake.identity = await resolve_ship(session, token, mmsi)
+            last_seq = await session.scalar(
+                select(ShipSequence.last_seq).where(ShipSequence.mmsi == shake.identity.mmsi)
+            )
+            await session.commit()  # the token's last_used_at
+        shake.last_seq = int(last_seq or 0)
+
     async def _handle(self, ws: ServerConnection) -> None:
-        identity, resume_from, last_seq = self._pending.pop(ws)
+        shake = self._pending.pop(ws)
         if self._settings.sndbuf_bytes:
             raw = ws.transport.get_extra_info("socket")
             if raw is not None:
                 raw.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self._settings.sndbuf_bytes)
         bucket = RateBucket(self._settings.rate_per_s, self._settings.rate_burst)
         try:
-            if resume_from is None:
-                resume_from = await self._first_frame(ws, identity)
+            if shake.error is not None:
+                raise shake.error
+            if shake.identity is None:
+                await self._auth_frame(ws, shake)
+            assert shake.identity is not None
+            if shake.resume_from is None:
+                shake.resume_from = await self._first_frame(ws, shake.identity)
         except ProtocolError as exc:
             await _refuse(ws, exc)
             return
+        except AppError as exc:
+            await _refuse(ws, ProtocolError(str(exc.detail)), code=exc.code)
+            return
+        except ConnectionClosed:
+            return
+        identity, resume_from = shake.identity, shake.resume_from
         sock = ShipSocket(
             identity.mmsi,
             resume_from,
@@ -165,10 +241,13 @@ class ShipServer:
             if ws.protocol.extensions
             else functools.partial(_write_wire, ws, self._settings.write_buffer_bytes),
         )
-        welcome = {"mmsi": identity.mmsi, "resume_from": resume_from, "last_seq": last_seq}
+        welcome = {"mmsi": identity.mmsi, "resume_from": resume_from, "last_seq": shake.last_seq}
         sock.queue.put_nowait(envelope("welcome", welcome))
         sender = asyncio.create_task(self._sender(ws, sock))
         self._hub.register(sock)
+        expiry = _expire_at(ws, identity.expires_at)
+        if identity.token_id is not None:
+            self._by_token.setdefault(identity.token_id, set()).add(ws)
         try:
             async for raw in ws:
                 if not bucket.allow():
@@ -179,10 +258,38 @@ class ShipServer:
         except ConnectionClosed:
             pass
         finally:
+            if expiry is not None:
+                expiry.cancel()
+            if identity.token_id is not None:
+                peers = self._by_token.get(identity.token_id)
+                if peers is not None:
+                    peers.discard(ws)
+                    if not peers:
+                        del self._by_token[identity.token_id]
             self._hub.unregister(sock)
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
                 await sender
+
+    async def _auth_frame(self, ws: ServerConnection, shake: _Handshake) -> None:
+        """Authenticate from a first `auth` frame {token, mmsi?, resume_from?}."""
+        try:
+            raw = await asyncio.wait_for(ws.recv(), timeout=FIRST_FRAME_TIMEOUT_S)
+        except TimeoutError as exc:
+            raise ProtocolError("send an auth frame first") from exc
+        type_, data = parse_frame(raw)
+        if type_ != "auth":
+            raise ProtocolError("the first frame must be auth (or send an Authorization header)")
+        token = data.get("token")
+        if not isinstance(token, str) or not token or len(token) > 4096:
+            raise ProtocolError("auth needs a token")
+        mmsi = int_field(data, "mmsi") if data.get("mmsi") is not None else shake.mmsi
+        if data.get("resume_from") is not None:
+            shake.resume_from = int_field(data, "resume_from")
+        await self._authenticate(shake, token, mmsi)
+        if shake.resume_from is None:
+            assert shake.identity is not None
+            shake.resume_from = await self._acked(shake.identity)
 
     async def _first_frame(self, ws: ServerConnection, identity: ShipIdentity) -> int:
         """resume_from from a first `resume` frame; without a number, the last acked seq."""
@@ -195,6 +302,9 @@ class ShipServer:
             raise ProtocolError("the first frame must be resume")
         if "resume_from" in data:
             return int_field(data, "resume_from")
+        return await self._acked(identity)
+
+    async def _acked(self, identity: ShipIdentity) -> int:
         async with self._sessionmaker() as session:
             acked = await session.scalar(
                 select(ShipCursor.acked_seq).where(ShipCursor.mmsi == identity.mmsi)
@@ -284,10 +394,30 @@ def _write_wire(ws: ServerConnection, limit_bytes: int, data: bytes) -> bool:
     return True
 
 
-async def _refuse(ws: ServerConnection, exc: ProtocolError) -> None:
+async def _refuse(ws: ServerConnection, exc: ProtocolError, code: str | None = None) -> None:
     with contextlib.suppress(ConnectionClosed):
-        await ws.send(error_frame(exc.code, str(exc.detail)))
+        await ws.send(error_frame(code or exc.code, str(exc.detail)))
         await ws.close(CLOSE_POLICY, str(exc.detail)[:120])
+
+
+def _close_soon(ws: ServerConnection, reason: str) -> None:
+    """Send an error envelope and close 1008 without waiting (credentials no longer valid)."""
+    task = asyncio.get_running_loop().create_task(
+        _refuse(ws, ProtocolError(reason), code="unauthenticated")
+    )
+    _closing.add(task)
+    task.add_done_callback(_closing.discard)
+
+
+def _expire_at(ws: ServerConnection, expires_at: datetime | None) -> asyncio.TimerHandle | None:
+    """Close the socket when its credential expires (UTC)."""
+    if expires_at is None:
+        return None
+    delay_s = max(0.0, (expires_at - datetime.now(UTC)).total_seconds())
+    return asyncio.get_running_loop().call_later(delay_s, _close_soon, ws, "credentials expired")
+
+
+_closing: set[asyncio.Task[None]] = set()
 
 
 async def _kill(ws: ServerConnection, sender: asyncio.Task[None], reason: str) -> None:

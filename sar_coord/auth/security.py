@@ -32,8 +32,13 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+def key_id(secret: str) -> str:
+    """The key id (`kid`) of a signing secret: a short digest that reveals nothing of it."""
+    return hashlib.sha256(b"sar-coord kid:" + secret.encode()).hexdigest()[:16]
+
+
 def create_jwt(*, user_id: int, role: str, secret: str, now: datetime, ttl: timedelta) -> str:
-    """A signed, short-lived login token (sub = user id)."""
+    """A signed, short-lived login token (sub = user id; exp and the key id always set)."""
     payload: dict[str, Any] = {
         "sub": str(user_id),
         "role": role,
@@ -41,13 +46,24 @@ def create_jwt(*, user_id: int, role: str, secret: str, now: datetime, ttl: time
         "exp": int((now + ttl).timestamp()),
         "typ": "login",
     }
-    return jwt.encode(payload, secret, algorithm=JWT_ALGORITHM)
+    return jwt.encode(payload, secret, algorithm=JWT_ALGORITHM, headers={"kid": key_id(secret)})
 
 
 def decode_jwt(token: str, *, secret: str) -> dict[str, Any] | None:
-    """The claims of a valid, unexpired login token, else None."""
+    """The claims of a valid, unexpired login token signed by this key, else None.
+
+    A token without `exp`, `iat`, `sub` or the current key id is refused: none is valid forever,
+    and a rotated secret retires every token of the old one.
+    """
     try:
-        claims: dict[str, Any] = jwt.decode(token, secret, algorithms=[JWT_ALGORITHM])
+        if jwt.get_unverified_header(token).get("kid") != key_id(secret):
+            return None
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            secret,
+            algorithms=[JWT_ALGORITHM],
+            options={"require": ["exp", "iat", "sub"]},
+        )
     except jwt.PyJWTError:
         return None
     return claims if claims.get("typ") == "login" else None

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sar_coord.auth import security
 from sar_coord.auth.exceptions import BadCredentials, UserExists
 from sar_coord.auth.models import ApiToken, AppUser, Organisation, UserVessel
+from sar_coord.core import events
 from sar_coord.core.ais import is_nine_digit
 from sar_coord.core.config import Settings
 from sar_coord.core.errors import InvalidInput, NotFound
@@ -27,6 +28,10 @@ class Principal:
     organisation: str | None
     vessel_mmsis: frozenset[int]
     via: str  # "jwt" or "token"
+    token_id: int | None = None
+    """The API token's id (revocation closes sockets opened with it); None for a JWT."""
+    expires_at: datetime | None = None
+    """When the credential stops being valid (UTC); None for a token without expiry."""
 
     def may_act_for(self, mmsi: int) -> bool:
         """True when this principal may act for the vessel (ship masters: bound vessels only)."""
@@ -142,6 +147,23 @@ async def revoke_api_token(session: AsyncSession, *, token_id: int, principal: P
         raise NotFound("no such token")
     row.revoked_at = utcnow()
     await session.flush()
+    # Sockets opened with the token close on commit, in every process.
+    await events.notify(session, events.AUTH, {"token_id": row.id})
+
+
+async def live_token_ids(session: AsyncSession, token_ids: list[int]) -> list[int]:
+    """Those of the given API tokens that are neither revoked nor expired (user enabled)."""
+    rows = await session.scalars(
+        select(ApiToken.id)
+        .join(AppUser, AppUser.id == ApiToken.user_id)
+        .where(
+            ApiToken.id.in_(token_ids),
+            ApiToken.revoked_at.is_(None),
+            (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > utcnow()),
+            AppUser.disabled.is_(False),
+        )
+    )
+    return list(rows.all())
 
 
 # A live token of an enabled user, with its organisation and vessels; last_used_at is refreshed
@@ -149,7 +171,8 @@ async def revoke_api_token(session: AsyncSession, *, token_id: int, principal: P
 _RESOLVE_TOKEN = text(
     """
     WITH t AS (
-        SELECT a.id AS token_id, a.last_used_at, u.id, u.username, u.role, o.name AS org_name,
+        SELECT a.id AS token_id, a.last_used_at, a.expires_at,
+               u.id, u.username, u.role, o.name AS org_name,
                ARRAY(SELECT uv.mmsi FROM user_vessel uv WHERE uv.user_id = u.id) AS mmsis
         FROM api_token a
         JOIN app_user u ON u.id = a.user_id AND NOT u.disabled
@@ -163,7 +186,7 @@ _RESOLVE_TOKEN = text(
             WHERE last_used_at IS NULL OR last_used_at < :now - interval '1 minute'
         )
     )
-    SELECT id, username, role, org_name, mmsis FROM t
+    SELECT token_id, expires_at, id, username, role, org_name, mmsis FROM t
     """
 )
 
@@ -189,6 +212,8 @@ async def resolve_credential(
             organisation=row.org_name,
             vessel_mmsis=frozenset(row.mmsis),
             via="token",
+            token_id=row.token_id,
+            expires_at=row.expires_at,
         )
     claims = security.decode_jwt(credential, secret=settings.jwt_secret)
     if claims is None:
@@ -200,4 +225,5 @@ async def resolve_credential(
     user = await session.get(AppUser, user_id)
     if user is None or user.disabled:
         return None
-    return await load_principal(session, user, "jwt")
+    principal = await load_principal(session, user, "jwt")
+    return replace(principal, expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC))

@@ -29,7 +29,10 @@ ALERTS = "sar_alerts"
 ANSWERS = "sar_answers"
 """Ship answer recorded: {"answer_id", "case_id"}."""
 
-ALL_CHANNELS = (FLEET, DISTRESS, CASES, ALERTS, ANSWERS)
+AUTH = "sar_auth"
+"""Credential revoked: {"token_id": n}; every process closes the sockets opened with it."""
+
+ALL_CHANNELS = (FLEET, DISTRESS, CASES, ALERTS, ANSWERS, AUTH)
 MAX_PAYLOAD_BYTES = 7900
 
 
