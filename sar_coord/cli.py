@@ -142,6 +142,7 @@ def up(
     import uvicorn
 
     from sar_coord.auth.bootstrap import ensure_admin
+    from sar_coord.main import server_options
 
     settings = get_settings()
     logging.basicConfig(
@@ -180,7 +181,7 @@ def up(
                 host=host,
                 port=port,
                 workers=workers,
-                ws_per_message_deflate=False,
+                **server_options(),
                 log_level=settings.log_level.lower(),
                 timeout_graceful_shutdown=5,
             )

@@ -9,6 +9,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -16,6 +17,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from alerts.config import get_alerts_settings
 from alerts.lifecycle.router import router as alerts_router
 from alerts.live.rcc_router import router as rcc_ws_router
 from alerts.live.runtime import alerts_runtime
@@ -31,6 +33,7 @@ from sar_coord.core.config import Settings, get_settings
 from sar_coord.core.db import make_engine, make_sessionmaker
 from sar_coord.core.errors import AppError
 from sar_coord.core.events import Listener
+from sar_coord.core.redact import install_redaction
 from sar_coord.disembarkation.router import router as disembarkation_router
 from sar_coord.health import router as health_router
 from sar_coord.places.router import router as places_router
@@ -94,6 +97,19 @@ def mount_frontend(app: FastAPI, dist: Path) -> None:
         return FileResponse(index)
 
 
+IDLE_KEEP_ALIVE_S = 5
+
+
+def server_options() -> dict[str, Any]:
+    """uvicorn options every server of this app uses (`up`, tests): bounded frames and idling."""
+    return {
+        "ws_per_message_deflate": False,
+        # Websocket frames above the limit are refused from their header, before being read.
+        "ws_max_size": get_alerts_settings().max_message_bytes,
+        "timeout_keep_alive": IDLE_KEEP_ALIVE_S,
+    }
+
+
 def create_app(settings: Settings | None = None, database_url: str | None = None) -> FastAPI:
     """The ASGI app; uses SAR_DATABASE_URL (set by `sar-coord up` for embedded mode)."""
     settings = settings or get_settings()
@@ -142,6 +158,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         lifespan=lifespan,
     )
     app.state.settings = settings
+    install_redaction()
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(auth_router)

@@ -24,10 +24,10 @@ def _runtime(ws: WebSocket) -> AlertsRuntime:
     return runtime
 
 
-async def _rcc_principal(ws: WebSocket, token: str | None) -> Principal:
+async def _rcc_principal(ws: WebSocket, token: str) -> Principal:
     maker: async_sessionmaker[AsyncSession] = ws.app.state.sessionmaker
     async with maker() as session:
-        principal = await resolve_credential(session, token or "", get_settings())
+        principal = await resolve_credential(session, token, get_settings())
         await session.commit()
     if principal is None:
         raise ProtocolError("invalid or expired credentials")
@@ -36,21 +36,46 @@ async def _rcc_principal(ws: WebSocket, token: str | None) -> Principal:
     return principal
 
 
+async def _auth_token(ws: WebSocket, max_bytes: int) -> str:
+    """The token of the first frame {"type": "auth", "data": {"token": ...}} (10 s to send it)."""
+    try:
+        raw = await asyncio.wait_for(ws.receive_text(), timeout=10)
+    except TimeoutError as exc:
+        raise ProtocolError("send an auth frame first") from exc
+    if len(raw) > max_bytes:
+        raise ProtocolError("message too large")
+    type_, data = parse_frame(raw)
+    token = data.get("token")
+    if type_ != "auth" or not isinstance(token, str) or not token:
+        raise ProtocolError("the first frame must be auth with a token")
+    return token
+
+
 @router.websocket("/ws/rcc")
-async def rcc_channel(ws: WebSocket, token: str | None = None) -> None:
-    """Live case, alert, answer and fleet events for RCC users (rcc_operator, admin; JWT)."""
+async def rcc_channel(ws: WebSocket) -> None:
+    """Live case, alert, answer and fleet events for RCC users (rcc_operator, admin; JWT).
+
+    Authenticated by an `Authorization: Bearer` header or a first `auth` frame; a token in
+    the URL is refused (URLs land in access logs and browser history).
+    """
     runtime = _runtime(ws)
     settings = runtime.settings
     header = ws.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        token = header[7:].strip()
     await ws.accept()
     try:
+        if "token" in ws.query_params:
+            raise ProtocolError("tokens never travel in a URL: send an auth frame first")
+        if header.lower().startswith("bearer "):
+            token = header[7:].strip()
+        else:
+            token = await _auth_token(ws, settings.max_message_bytes)
         principal = await _rcc_principal(ws, token)
     except (ProtocolError, VesselNotBound) as exc:
         with contextlib.suppress(Exception):
             await ws.send_text(error_frame(exc.code, str(exc.detail)))
             await ws.close(CLOSE_POLICY)
+        return
+    except WebSocketDisconnect:
         return
     client = RccClient(asyncio.Queue(maxsize=settings.queue_size))
     closed = asyncio.Event()

@@ -20,12 +20,13 @@ export function shipChannelCandidates(): string[] {
 /** Cumulative acknowledgement of every ship delivery up to `seq`. */
 export const ackFrame = (seq: number) => ({ v: 1, type: "ack", data: { seq } });
 
-/** Websocket URL on the same origin as the page (the token is a query parameter: browsers cannot set headers). */
-export function wsUrl(path: "/ws/rcc" | "/ws/ship", params: Record<string, string | number>): string {
+/** Websocket URL on the same origin as the page; the token goes in the first (auth) frame. */
+export function wsUrl(path: "/ws/rcc" | "/ws/ship", params: Record<string, string | number> = {}): string {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) p.set(k, String(v));
-  return `${proto}//${location.host}${path}?${p.toString()}`;
+  const query = p.toString();
+  return `${proto}//${location.host}${path}${query ? `?${query}` : ""}`;
 }
 
 /** Websocket envelope, protocol v1. */

@@ -5,8 +5,10 @@ import { backoffMs } from "./seq";
 export type SocketState = "connecting" | "open" | "reconnecting" | "closed";
 
 export interface LiveSocketOptions {
-  /** Builds the URL at each (re)connect, so resume_from and tokens are current. */
+  /** Builds the URL at each (re)connect (never with a token: URLs land in logs and history). */
   url: () => string;
+  /** Data of the first frame, `{type: "auth", data: {token, ...}}`, built at each (re)connect. */
+  auth?: () => Record<string, unknown>;
   onMessage: (env: Envelope) => void;
   onState?: (s: SocketState, detail?: string) => void;
   onOpen?: (ws: WebSocket) => void;
@@ -37,6 +39,7 @@ export class LiveSocket {
     }
     this.ws = ws;
     ws.onopen = () => {
+      if (this.opts.auth) ws.send(JSON.stringify({ v: 1, type: "auth", data: this.opts.auth() }));
       this.attempt = 0;
       this.opts.onState?.("open");
       this.opts.onOpen?.(ws);

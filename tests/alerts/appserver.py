@@ -19,6 +19,7 @@ from alerts.live.runtime import alerts_runtime
 from sar_coord.core.db import make_engine, make_sessionmaker
 from sar_coord.core.errors import AppError
 from sar_coord.core.events import Listener
+from sar_coord.main import server_options
 
 
 def build_app(database_url: str) -> FastAPI:
@@ -83,7 +84,7 @@ def main() -> None:
         app,
         host="127.0.0.1",
         port=args.port,
-        ws_per_message_deflate=False,
+        **server_options(),
         log_level="warning",
         lifespan="on",
     )

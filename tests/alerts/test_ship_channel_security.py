@@ -12,8 +12,10 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from alerts.live.protocol import INT64_MAX
 from sar_coord.auth import security, service
-from sar_coord.auth.models import ApiToken
-from tests.alerts.factories import make_case, make_ship
+from sar_coord.auth.models import ApiToken, AppUser
+from sar_coord.auth.service import issue_jwt
+from sar_coord.core.config import get_settings
+from tests.alerts.factories import make_case, make_ship, make_user
 from tests.alerts.wsclient import issue, next_control, next_frames, open_ship
 
 
@@ -116,3 +118,27 @@ async def test_revoking_a_token_closes_its_open_socket(server: Any, committed: A
     await calm.send(json.dumps({"type": "ping", "data": {"nonce": 1}}))
     assert (await next_control(calm, "pong"))["data"]["nonce"] == 1
     await calm.close()
+
+
+async def test_rcc_channel_auth_frame_token_in_url_and_frame_size(
+    server: Any, committed: Any
+) -> None:
+    async with committed() as s:
+        user: AppUser = await make_user(s, "rcc_operator")
+    token = issue_jwt(user, get_settings())[0]
+    url = f"ws://127.0.0.1:{server.http_port}/ws/rcc"
+    async with connect(f"{url}?token={token}") as ws:
+        error = await _refused(ws)
+        assert "URL" in error["data"]["detail"]
+    async with connect(url, max_size=None) as ws:
+        await ws.send(json.dumps({"type": "auth", "data": {"token": token}}))
+        welcome = await next_control(ws, "welcome")
+        assert welcome["data"]["role"] == "rcc_operator"
+        # A 16 MB frame is refused from its header (1009), before the server reads it.
+        with pytest.raises(ConnectionClosed):
+            await ws.send(json.dumps({"type": "ping", "data": {"nonce": "x" * 16_000_000}}))
+            await ws.recv()
+        assert ws.close_code == 1009
+    async with connect(url) as ws:
+        await ws.send(json.dumps({"type": "auth", "data": {"token": "forged"}}))
+        await _refused(ws)

@@ -6,7 +6,7 @@ import argparse
 
 import uvicorn
 
-from sar_coord.main import create_app
+from sar_coord.main import create_app, server_options
 
 
 def main() -> None:
@@ -19,7 +19,7 @@ def main() -> None:
         create_app(database_url=args.url),
         host="127.0.0.1",
         port=args.port,
-        ws_per_message_deflate=False,
+        **server_options(),
         log_level="warning",
         lifespan="on",
     )

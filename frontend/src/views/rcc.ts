@@ -267,7 +267,8 @@ export function rccView(body: HTMLElement, s: Session): View {
     if (socket.send({ v: 1, type: "subscribe", data: { bbox: box } })) bbox = key;
   }
   const socket = new LiveSocket({
-    url: () => wsUrl("/ws/rcc", { token: s.token }),
+    url: () => wsUrl("/ws/rcc"),
+    auth: () => ({ token: s.token }),
     onOpen: () => {
       bbox = "";
       sendBbox();

@@ -280,12 +280,12 @@ export function shipView(body: HTMLElement, s: Session): View {
     let lastBase = candidates[0];
     socket = new LiveSocket({
       url: () => {
-        const q = new URLSearchParams({ token: t, resume_from: String(tracker.lastSeq) });
-        if (mmsi) q.set("mmsi", String(mmsi));
         // Until one candidate has opened, try the next one at each attempt; then keep it.
         lastBase = chosen ?? candidates[tries++ % candidates.length];
-        return `${lastBase}?${q}`;
+        return lastBase;
       },
+      // The token travels in the first frame, never in the URL.
+      auth: () => ({ token: t, resume_from: tracker.lastSeq, ...(mmsi ? { mmsi } : {}) }),
       onOpen: (ws) => {
         chosen ??= lastBase;
         for (const f of outbox.unconfirmed()) ws.send(JSON.stringify(f));
