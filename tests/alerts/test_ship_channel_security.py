@@ -1,4 +1,4 @@
-"""/ws/ship under abuse: huge integers, tokens in URLs, first-frame auth, revocation of live sockets."""
+"""/ws/ship and /ws/rcc under abuse: huge integers, tokens in URLs, auth frames, revocation."""
 
 from __future__ import annotations
 
