@@ -26,6 +26,7 @@ from sar_coord.core import migrate
 from sar_coord.core.config import get_settings
 from sar_coord.core.database import database
 from sar_coord.core.db import make_engine, make_sessionmaker, unit_of_work
+from sar_coord.core.secrets import ensure_jwt_secret
 from sar_coord.places import cli as places_cli
 
 app = typer.Typer(help="sar-coord: maritime search-and-rescue coordination.", no_args_is_help=True)
@@ -149,6 +150,11 @@ def up(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     _sigterm_to_exit()
+    if not settings.jwt_secret:
+        # First start: a random signing secret kept under SAR_HOME (0600), read by every worker.
+        console.print(f"login token signing secret: {ensure_jwt_secret(settings.home)}")
+        get_settings.cache_clear()
+        settings = get_settings()
     host = host or settings.host
     port = port or settings.port
     workers = workers or settings.workers

@@ -116,6 +116,11 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     url = database_url or settings.database_url
     if not url:
         raise RuntimeError("SAR_DATABASE_URL is not set: start with `sar-coord up`")
+    if not settings.jwt_secret:
+        raise RuntimeError(
+            "no JWT signing secret: set SAR_JWT_SECRET, or start with `sar-coord up` "
+            "(it generates one under SAR_HOME/keys)"
+        )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import functools
+import logging
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from sar_coord.core.secrets import read_jwt_secret
+
+log = logging.getLogger(__name__)
 DEV_JWT_SECRET = "dev-insecure-change-me-0123456789abcdef"
 
 
@@ -29,7 +33,16 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address the API listens on.")
     port: int = Field(8000, description="TCP port the API listens on.")
     workers: int = Field(1, ge=1, le=64, description="Number of API worker processes.")
-    jwt_secret: str = Field(DEV_JWT_SECRET, description="HMAC secret for login JWTs (>= 32 chars).")
+    jwt_secret: str = Field(
+        "",
+        description="HMAC secret for login JWTs (>= 32 chars). Unset: the one `sar-coord up` "
+        "generated under SAR_HOME/keys/jwt_secret.",
+    )
+    allow_dev_secret: bool = Field(
+        False,
+        description="Sign with the built-in, public development secret when no other is set "
+        "(development only; never with SAR_ENV=production).",
+    )
     jwt_ttl_min: int = Field(60, ge=1, description="Lifetime of a login JWT, minutes.")
     ais_sources: str = Field(
         "", description="Comma-separated AIS source URIs ingested inside `sar-coord up`."
@@ -54,10 +67,24 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:
+        if not self.jwt_secret:
+            kept = read_jwt_secret(self.home)
+            if kept is not None:
+                self.jwt_secret = kept
+            elif self.allow_dev_secret and self.env == "development":
+                log.warning(
+                    "!!! SIGNING LOGIN TOKENS WITH THE PUBLIC DEVELOPMENT SECRET "
+                    "(SAR_ALLOW_DEV_SECRET): anyone can forge an admin token. Never expose "
+                    "this instance. !!!"
+                )
+                self.jwt_secret = DEV_JWT_SECRET
+            else:
+                return self  # no secret yet: `up` generates one, create_app refuses to start
         unsafe = self.jwt_secret == DEV_JWT_SECRET or len(self.jwt_secret) < 32
-        if self.env != "development" and unsafe:
+        if unsafe and not (self.env == "development" and self.allow_dev_secret):
             raise ValueError(
-                f"SAR_JWT_SECRET must be a secret of >= 32 chars when SAR_ENV={self.env}"
+                f"SAR_JWT_SECRET must be a secret of >= 32 chars (SAR_ENV={self.env}); "
+                "the development secret needs SAR_ALLOW_DEV_SECRET=1 in development"
             )
         return self
 

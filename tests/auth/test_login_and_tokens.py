@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import stat
+from datetime import UTC, datetime, timedelta
 
+import jwt
 import pytest
 from sqlalchemy import select
 
+from sar_coord.auth import security
 from sar_coord.auth.models import ApiToken, AppUser
 from sar_coord.core.config import DEV_JWT_SECRET, Settings
+from sar_coord.core.secrets import ensure_jwt_secret
+from sar_coord.main import create_app
 
 
 async def test_login_wrong_password_is_401_with_error_envelope(client, users) -> None:
@@ -94,7 +101,52 @@ def test_settings_refuse_default_secret_outside_development() -> None:
     with pytest.raises(ValueError, match="SAR_JWT_SECRET"):
         Settings(env="production", jwt_secret="short")
     assert Settings(env="production", jwt_secret="x" * 40).env == "production"
-    assert Settings(env="development", jwt_secret=DEV_JWT_SECRET).jwt_secret == DEV_JWT_SECRET
+    # The public development secret only with the explicit flag, and never in production.
+    with pytest.raises(ValueError, match="SAR_ALLOW_DEV_SECRET"):
+        Settings(env="development", jwt_secret=DEV_JWT_SECRET)
+    dev = Settings(env="development", jwt_secret=DEV_JWT_SECRET, allow_dev_secret=True)
+    assert dev.jwt_secret == DEV_JWT_SECRET
+    with pytest.raises(ValueError, match="SAR_JWT_SECRET"):
+        Settings(env="production", jwt_secret=DEV_JWT_SECRET, allow_dev_secret=True)
+
+
+def test_unset_secret_is_generated_once_under_home_and_kept(tmp_path, caplog) -> None:
+    home = tmp_path / "home"
+    unset = Settings(env="development", jwt_secret="", home=home)
+    assert unset.jwt_secret == ""  # nothing to sign with: create_app refuses to start
+    with pytest.raises(RuntimeError, match="signing secret"):
+        create_app(unset, database_url="postgresql+asyncpg://nowhere/x")
+    path = ensure_jwt_secret(home)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    first = Settings(env="development", jwt_secret="", home=home).jwt_secret
+    assert len(first) >= 32 and first != DEV_JWT_SECRET
+    ensure_jwt_secret(home)
+    assert Settings(env="production", jwt_secret="", home=home).jwt_secret == first
+    # Without a kept secret, the development one needs the flag, with a loud warning.
+    with caplog.at_level(logging.WARNING):
+        flagged = Settings(env="development", jwt_secret="", home=tmp_path, allow_dev_secret=True)
+    assert flagged.jwt_secret == DEV_JWT_SECRET
+    assert "PUBLIC DEVELOPMENT SECRET" in caplog.text
+
+
+def test_jwts_carry_kid_and_exp_and_tokens_without_them_are_refused() -> None:
+    secret = "s" * 40
+    now = datetime.now(UTC)
+    token = security.create_jwt(
+        user_id=1, role="admin", secret=secret, now=now, ttl=timedelta(minutes=5)
+    )
+    assert jwt.get_unverified_header(token)["kid"] == security.key_id(secret)
+    assert security.decode_jwt(token, secret=secret) is not None
+    claims = {"sub": "1", "role": "admin", "typ": "login", "iat": int(now.timestamp())}
+    kid = {"kid": security.key_id(secret)}
+    forever = jwt.encode(claims, secret, algorithm="HS256", headers=kid)
+    assert security.decode_jwt(forever, secret=secret) is None
+    exp = {"exp": int((now + timedelta(minutes=5)).timestamp())}
+    no_kid = jwt.encode(claims | exp, secret, algorithm="HS256")
+    assert security.decode_jwt(no_kid, secret=secret) is None
+    other_kid = jwt.encode(claims | exp, secret, algorithm="HS256", headers={"kid": "old"})
+    assert security.decode_jwt(other_kid, secret=secret) is None
+    assert security.decode_jwt(jwt.encode(claims | exp, secret, headers=kid), secret=secret)
 
 
 async def test_token_resolution_refuses_expired_and_disabled_and_throttles_last_used(
