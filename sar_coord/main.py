@@ -24,8 +24,9 @@ from alerts.live.runtime import alerts_runtime
 from alerts.matching.router import router as candidates_router
 from sar_coord import __version__
 from sar_coord.audit.router import router as audit_router
-from sar_coord.audit.service import run_checkpointer
+from sar_coord.audit.service import append_entry, run_checkpointer
 from sar_coord.auth.router import router as auth_router
+from sar_coord.auth.throttle import LockoutNotice, LoginThrottle
 from sar_coord.cases.beacons import run_distress_consumer
 from sar_coord.cases.router import regions_router
 from sar_coord.cases.router import router as cases_router
@@ -46,8 +47,10 @@ log = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
-def _error(status: int, code: str, detail: object) -> JSONResponse:
-    return JSONResponse({"error": code, "detail": detail}, status_code=status)
+def _error(
+    status: int, code: str, detail: object, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse({"error": code, "detail": detail}, status_code=status, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -55,7 +58,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
-        return _error(exc.status_code, exc.code, exc.detail)
+        return _error(exc.status_code, exc.code, exc.detail, exc.headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -98,6 +101,22 @@ def mount_frontend(app: FastAPI, dist: Path) -> None:
 
 
 IDLE_KEEP_ALIVE_S = 5
+
+
+async def _log_lockout(app: FastAPI, notice: LockoutNotice) -> None:
+    """Append a login lockout notice to the transparency log (its own transaction)."""
+    async with app.state.sessionmaker() as session:
+        await append_entry(
+            session,
+            kind="login_lockout",
+            payload={
+                "scope": notice.scope,
+                "subject": notice.subject,
+                "failures": notice.failures,
+                "retry_after_s": notice.retry_after_s,
+            },
+        )
+        await session.commit()
 
 
 def server_options() -> dict[str, Any]:
@@ -163,6 +182,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.login_throttle = LoginThrottle(on_lockout=lambda n: _log_lockout(app, n))
     install_redaction()
     install_error_handlers(app)
     app.include_router(health_router)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sar_coord.core.errors import Conflict, Forbidden, Unauthenticated
+from sar_coord.core.errors import Conflict, Forbidden, TooManyRequests, Unauthenticated
 
 
 class BadCredentials(Unauthenticated):
@@ -21,3 +21,9 @@ class UserExists(Conflict):
     """A user with that name exists already."""
 
     code = "user_exists"
+
+
+class LoginThrottled(TooManyRequests):
+    """Too many failed logins for this account or from this address: wait and retry."""
+
+    code = "login_throttled"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Request, status
 from sqlalchemy import select
 
 from sar_coord.auth import service
 from sar_coord.auth.deps import public, require_role
+from sar_coord.auth.exceptions import BadCredentials, LoginThrottled
 from sar_coord.auth.models import ApiToken, AppUser
 from sar_coord.auth.schemas import (
     LoginRequest,
@@ -20,9 +21,11 @@ from sar_coord.auth.schemas import (
     UserRead,
 )
 from sar_coord.auth.service import Principal
+from sar_coord.auth.throttle import LoginThrottle
 from sar_coord.core.config import get_settings
 from sar_coord.core.deps import SessionDep
 from sar_coord.core.errors import Forbidden
+from sar_coord.core.schemas import ErrorBody
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 AnyUser = Annotated[
@@ -41,10 +44,27 @@ def _user_read(p: Principal) -> UserRead:
     )
 
 
-@router.post("/auth/login", dependencies=[Depends(public())])
-async def login(body: LoginRequest, session: SessionDep) -> LoginResponse:
-    """Exchange a username and password for a short-lived bearer JWT."""
-    user = await service.authenticate(session, username=body.username, password=body.password)
+@router.post(
+    "/auth/login",
+    dependencies=[Depends(public())],
+    responses={
+        401: {"model": ErrorBody, "description": "Wrong username or password."},
+        429: {"model": ErrorBody, "description": "Too many failures: wait `Retry-After` s."},
+    },
+)
+async def login(body: LoginRequest, request: Request, session: SessionDep) -> LoginResponse:
+    """Exchange a username and password for a short-lived bearer JWT (failures back off)."""
+    throttle: LoginThrottle = request.app.state.login_throttle
+    address = request.client.host if request.client else "unknown"
+    wait_s = throttle.retry_after_s(body.username, address)
+    if wait_s:
+        raise LoginThrottled("too many failed logins: retry later", retry_after_s=wait_s)
+    try:
+        user = await service.authenticate(session, username=body.username, password=body.password)
+    except BadCredentials:
+        await throttle.failed(body.username, address)
+        raise
+    throttle.succeeded(body.username)
     token, ttl_s = service.issue_jwt(user, get_settings())
     principal = await service.load_principal(session, user, "jwt")
     return LoginResponse(access_token=token, expires_in_s=ttl_s, user=_user_read(principal))

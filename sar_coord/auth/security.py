@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,6 +17,16 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 _hasher = PasswordHasher()
 TOKEN_PREFIX = "sar_"
 JWT_ALGORITHM = "HS256"
+# argon2 costs ~50 ms of CPU and releases the GIL: a small pool keeps it off the event loop
+# and bounds how many run at once (the machine's other work keeps its cores).
+HASH_THREADS = 2
+_pool = ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="argon2")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of a random password: unknown users are verified against it (same time spent)."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:
@@ -22,14 +35,23 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """True when the password matches; constant-time, never raises on a bad hash."""
-    if not password_hash:
-        _hasher.hash(password)  # spend the same time when the user has no password
-        return False
+    """True when the password matches; same work for unknown users, never raises on a bad hash."""
     try:
-        return _hasher.verify(password_hash, password)
+        ok = _hasher.verify(password_hash or _dummy_hash(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+    return ok and bool(password_hash)
+
+
+async def verify_password_off_loop(password_hash: str | None, password: str) -> bool:
+    """verify_password in the bounded argon2 pool (the event loop keeps serving)."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_pool, verify_password, password_hash, password)
+
+
+async def hash_password_off_loop(password: str) -> str:
+    """hash_password in the bounded argon2 pool."""
+    return await asyncio.get_running_loop().run_in_executor(_pool, hash_password, password)
 
 
 def key_id(secret: str) -> str:

@@ -74,7 +74,7 @@ async def create_user(
     user = AppUser(
         username=username,
         role=role,
-        password_hash=security.hash_password(password) if password else None,
+        password_hash=await security.hash_password_off_loop(password) if password else None,
         organisation_id=org_id,
         disabled=False,
     )
@@ -108,7 +108,7 @@ async def load_principal(session: AsyncSession, user: AppUser, via: str) -> Prin
 async def authenticate(session: AsyncSession, *, username: str, password: str) -> AppUser:
     """The user for a correct username and password, else BadCredentials."""
     user = await session.scalar(select(AppUser).where(AppUser.username == username))
-    ok = security.verify_password(user.password_hash if user else None, password)
+    ok = await security.verify_password_off_loop(user.password_hash if user else None, password)
     if user is None or not ok or user.disabled:
         raise BadCredentials("wrong username or password")
     return user

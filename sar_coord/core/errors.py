@@ -14,6 +14,7 @@ class AppError(Exception):
     def __init__(self, detail: Any = None) -> None:
         super().__init__(detail if detail is not None else self.code)
         self.detail = detail if detail is not None else self.code
+        self.headers: dict[str, str] = {}
 
 
 class NotFound(AppError):
@@ -49,3 +50,25 @@ class InvalidInput(AppError):
 
     status_code = 422
     code = "invalid_input"
+
+
+class TooManyRequests(AppError):
+    """The caller must wait: the answer carries `Retry-After` (seconds)."""
+
+    status_code = 429
+    code = "too_many_requests"
+
+    def __init__(self, detail: Any = None, *, retry_after_s: int = 1) -> None:
+        super().__init__(detail)
+        self.headers["Retry-After"] = str(max(1, int(retry_after_s)))
+
+
+class ServiceUnavailable(AppError):
+    """A dependency (the database) is unavailable for now: retry after `Retry-After` seconds."""
+
+    status_code = 503
+    code = "service_unavailable"
+
+    def __init__(self, detail: Any = None, *, retry_after_s: int = 5) -> None:
+        super().__init__(detail)
+        self.headers["Retry-After"] = str(max(1, int(retry_after_s)))
