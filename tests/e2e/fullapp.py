@@ -20,7 +20,7 @@ def main() -> None:
         host="127.0.0.1",
         port=args.port,
         **server_options(),
-        log_level="warning",
+        log_level="info",
         lifespan="on",
     )
 
