@@ -28,12 +28,18 @@ async def _proposed_radius_nm(
     session: AsyncSession, alert: Alert, settings: AlertsSettings
 ) -> float:
     if alert.radius_nm is not None:
-        return min(alert.radius_nm * settings.widen_factor, settings.max_radius_nm)
+        return min(
+            alert.radius_nm * settings.escalation_widen_factor, settings.escalation_max_radius_nm
+        )
     farthest = await session.scalar(
         select(func.max(AlertRecipient.distance_nm)).where(AlertRecipient.alert_id == alert.id)
     )
-    base = float(farthest) if farthest else DEFAULT_TARGETED_RADIUS_NM / settings.widen_factor
-    return min(base * settings.widen_factor, settings.max_radius_nm)
+    base = (
+        float(farthest)
+        if farthest
+        else DEFAULT_TARGETED_RADIUS_NM / settings.escalation_widen_factor
+    )
+    return min(base * settings.escalation_widen_factor, settings.escalation_max_radius_nm)
 
 
 async def escalate_due(session: AsyncSession, settings: AlertsSettings) -> list[int]:
@@ -80,7 +86,7 @@ async def escalate_due(session: AsyncSession, settings: AlertsSettings) -> list[
                 actor=service.SYSTEM,
                 settings=settings,
             )
-            alert.escalation_due_at = now + timedelta(seconds=settings.escalate_after_s)
+            alert.escalation_due_at = now + timedelta(seconds=settings.escalation_after_s)
         await session.flush()
     return [a.id for a in due]
 

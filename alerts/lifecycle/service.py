@@ -236,7 +236,7 @@ async def issue_alert(
         issued_by_user_id=actor.user_id,
         issued_at=now,
         updated_at=now,
-        escalation_due_at=now + timedelta(seconds=settings.escalate_after_s),
+        escalation_due_at=now + timedelta(seconds=settings.escalation_after_s),
         escalations=0,
     )
     session.add(alert)

@@ -17,8 +17,8 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from alerts.config import MatchSettings, get_alerts_settings
 from alerts.matching import water
-from alerts.matching.config import get_match_settings
 from alerts.matching.scoring import (
     CaseTarget,
     MatchParams,
@@ -99,7 +99,7 @@ RAW_KNN_SQL = text(
 class SearchParams:
     """How many candidates, and the search radius with its widening bounds (nm).
 
-    Defaults are the code's; `SearchParams.from_settings()` applies ALERTS_MATCH_ settings.
+    Defaults are the code's; `SearchParams.from_settings()` applies the ALERTS_MATCH_ settings.
     """
 
     k: int = DEFAULT_K
@@ -117,7 +117,7 @@ class SearchParams:
         max_radius_nm: float | None = None,
     ) -> SearchParams:
         """Settings' defaults, overridden by the values given (nm)."""
-        cfg = get_match_settings()
+        cfg = get_alerts_settings().match
         return cls(
             k=k or cfg.k,
             radius_nm=radius_nm or cfg.radius_nm,
@@ -136,6 +136,25 @@ class CandidateSearch:
     radius_nm: float
     radii_tried_nm: tuple[float, ...]
     result: MatchResult
+
+
+def match_params(cfg: MatchSettings, default_stale_after_s: float) -> MatchParams:
+    """The pure matching parameters the ALERTS_MATCH_ settings describe (stale after: seconds)."""
+    return MatchParams(
+        dead_reckoning_cap_s=cfg.dead_reckoning_cap_s,
+        stale_after_s=cfg.stale_after_s or default_stale_after_s,
+        speed_floor_kn=cfg.speed_floor_kn,
+        default_speed_kn=cfg.default_speed_kn,
+        get_under_way_min=cfg.get_under_way_min,
+        mass_rescue_persons=cfg.mass_rescue_persons,
+        capacity_short_min=cfg.capacity_short_min,
+        high_freeboard_m=cfg.high_freeboard_m,
+        high_freeboard_min=cfg.high_freeboard_min,
+        medical_bonus_min=cfg.medical_bonus_min,
+        rescue_boat_bonus_min=cfg.rescue_boat_bonus_min,
+        sar_crew_bonus_min=cfg.sar_crew_bonus_min,
+        rescue_class_bonus_min=cfg.rescue_class_bonus_min,
+    )
 
 
 def radius_steps(start_nm: float, max_nm: float, factor: float) -> list[float]:
@@ -204,7 +223,7 @@ async def _widen_and_rank(
     now: datetime | None,
 ) -> CandidateSearch:
     sp = search or SearchParams.from_settings()
-    mp = match or get_match_settings().match_params(float(get_settings().stale_after_s))
+    mp = match or match_params(get_alerts_settings().match, float(get_settings().stale_after_s))
     at = now or utcnow()
     limit = fetch_limit(sp.k)
     tried: list[float] = []

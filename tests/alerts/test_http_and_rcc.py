@@ -25,7 +25,7 @@ from tests.alerts.wsclient import issue, next_frames, open_ship
 @pytest.fixture(scope="module")
 async def esc_server(db_url: str) -> AsyncIterator[Server]:
     """The composition root's app (create_app) with an escalation deadline of 2 s."""
-    srv = Server(db_url, free_port(), free_port(), {"ALERTS_ESCALATE_AFTER_S": "2"}, real=True)
+    srv = Server(db_url, free_port(), free_port(), {"ALERTS_ESCALATION_AFTER_S": "2"}, real=True)
     try:
         await srv.start()
         yield srv

@@ -251,12 +251,13 @@ def test_land_in_the_way_ranks_below_open_water_at_the_same_straight_distance() 
 
 
 def test_weights_come_from_alerts_match_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    from alerts.matching.config import MatchSettings
+    from alerts.config import AlertsSettings
+    from alerts.matching.candidates import match_params
 
     monkeypatch.setenv("ALERTS_MATCH_CAPACITY_SHORT_MIN", "0")
     monkeypatch.setenv("ALERTS_MATCH_K", "3")
-    cfg = MatchSettings()
-    params = cfg.match_params(default_stale_after_s=900.0)
+    cfg = AlertsSettings().match
+    params = match_params(cfg, default_stale_after_s=900.0)
     assert params.capacity_short_min == 0.0 and params.stale_after_s == 900.0
     assert cfg.k == 3
     case = target(persons_on_board=100)

@@ -111,7 +111,7 @@ class LiveServer:
             {
                 "ALERTS_SHIP_WS_PORT": str(self.ship_port),
                 "ALERTS_ACK_FLUSH_S": "0.2",
-                "ALERTS_ESCALATE_AFTER_S": "4",
+                "ALERTS_ESCALATION_AFTER_S": "4",
                 "ALERTS_ESCALATION_POLL_S": "0.5",
                 "SAR_FRONTEND_DIST": str(DIST),
                 "SAR_AUDIT_CHECKPOINT_EVERY_ENTRIES": "1",
