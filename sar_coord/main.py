@@ -21,6 +21,7 @@ from alerts.config import get_alerts_settings
 from alerts.lifecycle.router import router as alerts_router
 from alerts.live.rcc_router import router as rcc_ws_router
 from alerts.live.runtime import alerts_runtime
+from alerts.live.ship_router import router as ship_router
 from alerts.matching.router import router as candidates_router
 from sar_coord import __version__
 from sar_coord.audit.router import router as audit_router
@@ -192,6 +193,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     app.include_router(cases_router)
     app.include_router(regions_router)
     app.include_router(alerts_router)
+    app.include_router(ship_router)
     app.include_router(rcc_ws_router)
     app.include_router(places_router)
     app.include_router(search_plans_router)

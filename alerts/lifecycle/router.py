@@ -1,26 +1,20 @@
-"""HTTP routes of alerts, ship answers and deliveries, and a case's SITREP and MAYDAY RELAY texts
-(roles stated per route)."""
+"""HTTP routes of the RCC side: issue, read, update and cancel alerts; a case's SITREP and MAYDAY
+RELAY texts (roles stated per route). Ships' routes are in alerts/live/ship_router.py."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from fastapi.responses import PlainTextResponse
-from sqlalchemy import select
 
 from alerts.lifecycle import service, texts
-from alerts.live.protocol import iso_z
-from alerts.live.ship_auth import pick_vessel
-from alerts.models import ShipDelivery
 from alerts.schemas import (
     AlertCancel,
     AlertCreate,
     AlertDetail,
     AlertRead,
     AlertUpdate,
-    AnswerBody,
-    AnswerRead,
     RecipientRead,
 )
 from sar_coord.auth.deps import RCC, RCC_OR_AUDITOR, require_role
@@ -35,7 +29,6 @@ TEXT = "text/plain; charset=utf-8"
 
 RccUser = Annotated[Principal, Depends(require_role(*RCC))]
 RccOrAuditor = Annotated[Principal, Depends(require_role(*RCC_OR_AUDITOR))]
-ShipMaster = Annotated[Principal, Depends(require_role("ship_master"))]
 
 
 def _actor(principal: Principal) -> service.Actor:
@@ -75,44 +68,6 @@ async def update_alert(alert_id: int, body: AlertUpdate, session: SessionDep, us
 async def cancel_alert(alert_id: int, body: AlertCancel, session: SessionDep, user: RccUser) -> Any:
     """Cancel an alert; every ship it reached is told (rcc_operator, admin)."""
     return await service.cancel_alert(session, alert_id, reason=body.reason, actor=_actor(user))
-
-
-@router.post("/alerts/{alert_id}/answers", response_model=AnswerRead)
-async def answer_alert(
-    alert_id: int,
-    body: AnswerBody,
-    session: SessionDep,
-    user: ShipMaster,
-    mmsi: int | None = None,
-) -> Any:
-    """A ship's answer, idempotent by client_msg_id (ship_master, for a vessel it was sent to)."""
-    vessel = pick_vessel(user.user_id, sorted(user.vessel_mmsis), mmsi)
-    answer, duplicate = await service.record_answer(
-        session, alert_id=alert_id, mmsi=vessel, body=body, user_id=user.user_id
-    )
-    return AnswerRead.model_validate(answer).model_copy(update={"duplicate": duplicate})
-
-
-@router.get("/ship/deliveries")
-async def ship_deliveries(
-    session: SessionDep,
-    user: ShipMaster,
-    after: Annotated[int, Query(ge=0)] = 0,
-    mmsi: int | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[dict[str, Any]]:
-    """A vessel's deliveries above `after`, as channel frames (ship_master, own vessels only)."""
-    vessel = pick_vessel(user.user_id, sorted(user.vessel_mmsis), mmsi)
-    rows = await session.execute(
-        select(ShipDelivery)
-        .where(ShipDelivery.mmsi == vessel, ShipDelivery.seq > after)
-        .order_by(ShipDelivery.seq)
-        .limit(limit)
-    )
-    return [
-        {"v": 1, "type": d.kind, "seq": d.seq, "ts": iso_z(d.committed_at), "data": d.payload}
-        for d in rows.scalars()
-    ]
 
 
 def _station(principal: Principal) -> str:

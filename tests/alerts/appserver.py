@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from alerts.lifecycle.router import router as alerts_router
 from alerts.live.rcc_router import router as rcc_router
 from alerts.live.runtime import alerts_runtime
+from alerts.live.ship_router import router as ship_router
 from sar_coord.core.db import make_engine, make_sessionmaker
 from sar_coord.core.errors import AppError
 from sar_coord.core.events import Listener
@@ -50,6 +51,7 @@ def build_app(database_url: str) -> FastAPI:
         return {"status": "ok"}
 
     app.include_router(alerts_router)
+    app.include_router(ship_router)
     app.include_router(rcc_router)
     return app
 
