@@ -1,1 +1,2 @@
-"""Alert lifecycle: issue, update, cancel, ship answers and escalation."""
+"""Alert lifecycle: issue, update, cancel, ship answers, escalation, and the operator texts of a
+case (SITREP, MAYDAY RELAY) with the RCC-side routes."""

@@ -1,1 +1,2 @@
-"""Shared kit: settings, database, errors, events, geo and time. Imports no feature."""
+"""Shared kit and vocabulary: settings, database, errors, events, time, geo, AIS terms, seafarers'
+notation. Imports no feature."""

@@ -1,4 +1,5 @@
-"""Vessel registry services: read, upsert capabilities, remove from the registry."""
+"""Vessel services: registry read, upsert and removal; area and bounding-box query checks; views
+of latest positions (stale after SAR_STALE_AFTER_S)."""
 
 from __future__ import annotations
 
