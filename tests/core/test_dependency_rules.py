@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-# decode.py is the reference decoder; simulate.py encodes the simulator's NMEA with pyais.
+# decode.py is the reference decoder; simulator/runner.py encodes the simulator's NMEA with pyais.
 PYAIS_ALLOWED = {"ais_ingest/decode.py", "ais_ingest/simulator/runner.py"}
 
 
