@@ -28,6 +28,7 @@ from sar_coord.cases.models import CaseEvent, DistressCase
 from sar_coord.cases.schemas import StatusChange
 from sar_coord.core import events
 from sar_coord.core.time import utcnow
+from sar_coord.search_planning import service as search_planning
 
 # A NOTIFY listing this many MMSIs stays well under PostgreSQL's 8 kB payload limit.
 NOTIFY_MMSI_LIMIT = 400
@@ -88,6 +89,7 @@ async def _alert_payload(session: AsyncSession, alert: Alert, case: DistressCase
         "issued_at": _iso(alert.issued_at),
         "updated_at": _iso(alert.updated_at),
         **_case_payload(case, await _datum(session, case.id)),
+        "search_assignments": await search_planning.assignments_for_alert(session, case.id),
     }
 
 

@@ -12,12 +12,14 @@ from sar_coord.auth.service import Principal
 from sar_coord.cases import service as case_service
 from sar_coord.core.deps import SessionDep
 from sar_coord.search_planning import service, silent_ships
+from sar_coord.search_planning.exceptions import SearchPlanNotFound
 from sar_coord.search_planning.schemas import AisGapRead, SearchPlanCreate, SearchPlanRead
 
 router = APIRouter(prefix="/api/v1/cases/{case_id}/search-plans", tags=["search-planning"])
 gaps_router = APIRouter(prefix="/api/v1/cases/{case_id}/ais-gaps", tags=["search-planning"])
 Rcc = Annotated[Principal, Depends(require_role(*RCC))]
 Reader = Annotated[Principal, Depends(require_role(*RCC_OR_AUDITOR))]
+ReaderOrMaster = Annotated[Principal, Depends(require_role(*RCC_OR_AUDITOR, "ship_master"))]
 CaseId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 PlanNo = Annotated[int, Path(ge=1, le=100_000)]
 MEDIA = {"rtz": "application/xml", "gpx": "application/gpx+xml"}
@@ -59,12 +61,18 @@ async def route_file(
     plan_no: PlanNo,
     index: Annotated[int, Path(ge=1, le=12)],
     kind: Literal["rtz", "gpx"],
-    _: Reader,
+    principal: ReaderOrMaster,
     session: SessionDep,
 ) -> Response:
-    """A sub-area's pattern as an IEC 61174 RTZ route (ECDIS) or a GPX 1.1 route (plotters)."""
+    """A sub-area's pattern as an IEC 61174 RTZ route (ECDIS) or a GPX 1.1 route (plotters);
+    a ship master gets only the sub-areas assigned to a vessel they act for."""
     case, _lon, _lat = await case_service.get_case(session, case_id)
     row = await service.get_plan(session, case_id, plan_no)
+    assigned = service.sub_area(row, index).get("mmsi")
+    if principal.role == "ship_master" and (
+        assigned is None or not principal.may_act_for(assigned)
+    ):
+        raise SearchPlanNotFound(f"search plan {plan_no} has no sub-area {index} for your vessel")
     text = service.route_file(row, case.reference, index, kind)
     filename = f"{case.reference}-plan{plan_no}-area{index}.{kind}"
     return Response(

@@ -114,3 +114,32 @@ async def plan_progress(session: AsyncSession, plan: SearchPlan) -> list[dict[st
             }
         )
     return out
+
+
+async def assignments_for_alert(session: AsyncSession, case_id: int) -> list[dict[str, Any]]:
+    """The case's latest plan as ships read it in an alert: each sub-area, who flies it, its
+    pattern's waypoints in degrees and decimal minutes, and where to fetch RTZ and GPX files."""
+    row = await session.scalar(
+        select(SearchPlan)
+        .where(SearchPlan.case_id == case_id)
+        .order_by(SearchPlan.plan_no.desc())
+        .limit(1)
+    )
+    if row is None:
+        return []
+    base = f"/api/v1/cases/{case_id}/search-plans/{row.plan_no}/sub-areas"
+    return [
+        {
+            "plan_no": row.plan_no,
+            "sub_area": sub["sub_area"],
+            "mmsi": sub.get("mmsi"),
+            "unit": sub.get("unit"),
+            "pattern": row.pattern,
+            "track_spacing_nm": row.plan["track_spacing_nm"],
+            "csp": sub["csp"]["position"],
+            "waypoints": [w["position"] for w in sub["waypoints"]],
+            "rtz": f"{base}/{sub['sub_area']}.rtz",
+            "gpx": f"{base}/{sub['sub_area']}.gpx",
+        }
+        for sub in row.plan["sub_areas"]
+    ]

@@ -41,7 +41,12 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/cases/{case_id}/search-plans"): {A, D, R},
     ("GET", "/api/v1/cases/{case_id}/ais-gaps"): {A, D, R},
     ("GET", "/api/v1/cases/{case_id}/search-plans/{plan_no}"): {A, D, R},
-    ("GET", "/api/v1/cases/{case_id}/search-plans/{plan_no}/sub-areas/{index}.{kind}"): {A, D, R},
+    ("GET", "/api/v1/cases/{case_id}/search-plans/{plan_no}/sub-areas/{index}.{kind}"): {
+        A,
+        D,
+        R,
+        S,
+    },
     ("GET", "/api/v1/cases/{case_id}/candidates"): {D, R},
     ("GET", "/api/v1/cases/{case_id}/surpic"): {D, R},
     ("GET", "/api/v1/cases/{case_id}/sitrep"): {D, R},
