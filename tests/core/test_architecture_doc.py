@@ -27,7 +27,8 @@ def test_every_cited_path_exists() -> None:
     text = DOC.read_text()
     cited = list(itertools.chain.from_iterable(_expand(p) for p in PATH.findall(text)))
     assert len(cited) > 40, "the page should name the modules of both paths"
-    missing = [p for p in cited if not (REPO / p).exists()]
+    built = ("frontend/dist",)  # build output, made by `npm run build`, not tracked
+    missing = [p for p in cited if not (REPO / p).exists() and not p.startswith(built)]
     assert missing == [], f"ARCHITECTURE.md names paths that do not exist: {missing}"
 
 
