@@ -33,10 +33,11 @@ from alerts.matching.types import (
     MatchResult,
     VesselState,
 )
-from sar_coord.cases.drift import KNOT_MS, drifted_position, intercept_time_s
+from sar_coord.cases.drift import drifted_position, intercept_time_s
 from sar_coord.core.ais import is_distress_device
 from sar_coord.core.geo import (
     METRES_PER_NM,
+    MS_PER_KN,
     destination,
     haversine_m,
     initial_bearing_deg,
@@ -72,7 +73,7 @@ def dead_reckon(vessel: VesselState, now: datetime, cap_s: float) -> tuple[float
     sog = vessel.sog_kn or 0.0
     if vessel.cog_deg is None or sog <= 0.0:
         return vessel.lon, vessel.lat, age_s
-    run_m = sog * KNOT_MS * min(age_s, cap_s)
+    run_m = sog * MS_PER_KN * min(age_s, cap_s)
     lon, lat = destination(vessel.lon, vessel.lat, vessel.cog_deg, run_m)
     return lon, lat, age_s
 
@@ -251,7 +252,7 @@ def _lower_bound(
     if target.drift.speed_kn > 0:
         t_s = intercept_time_s(lon, lat, speed_kn, t_lon, t_lat, target.drift)
     if not math.isfinite(t_s):
-        t_s = haversine_m(lon, lat, t_lon, t_lat) / (speed_kn * KNOT_MS)
+        t_s = haversine_m(lon, lat, t_lon, t_lat) / (speed_kn * MS_PER_KN)
     score = t_s / 60.0 + (p.get_under_way_min if is_stopped(vessel, p) else 0.0)
     return score + _capability_terms(vessel, target, p)[0]
 
@@ -279,12 +280,12 @@ def _score(
     straight_m = haversine_m(lon, lat, i_lon, i_lat)
     distance_m = max(straight_m, distance_fn(lon, lat, i_lon, i_lat))
     if target.drift.speed_kn > 0:
-        t_s = distance_m / (speed_kn * KNOT_MS)
+        t_s = distance_m / (speed_kn * MS_PER_KN)
         i_lon, i_lat = drifted_position(t_lon, t_lat, target.drift, t_s)
         straight_m = haversine_m(lon, lat, i_lon, i_lat)
         distance_m = max(straight_m, distance_fn(lon, lat, i_lon, i_lat))
     distance_nm = distance_m / METRES_PER_NM
-    eta_min = max(distance_m / (speed_kn * KNOT_MS), t_star_s) / 60.0
+    eta_min = max(distance_m / (speed_kn * MS_PER_KN), t_star_s) / 60.0
     reasons = [f"{distance_nm:.1f} nm over water at {speed_kn:g} kn: ETA {eta_min:.0f} min"]
     if distance_m > straight_m * 1.01:
         reasons.append(

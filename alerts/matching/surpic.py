@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from alerts.matching.candidates import CandidateSearch
 from alerts.matching.scoring import Candidate, Excluded
 from sar_coord.cases.drift import drifted_position
+from sar_coord.core.geo import valid_lon_lat
 from sar_coord.core.notation import dtg, fmt_position
 
 
@@ -126,7 +127,7 @@ def to_geojson(search: CandidateSearch) -> dict[str, Any]:
         props["kind"] = "candidate"
         features.append(_point(c.lon, c.lat, props))
     for e in read.stale:
-        if e.lat is not None and e.lon is not None and abs(e.lat) <= 90 and abs(e.lon) <= 180:
+        if e.lat is not None and e.lon is not None and valid_lon_lat(e.lon, e.lat):
             features.append(_point(e.lon, e.lat, {**e.model_dump(), "kind": "excluded"}))
     return {"type": "FeatureCollection", "features": features}
 

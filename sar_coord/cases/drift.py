@@ -6,9 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sar_coord.core.geo import METRES_PER_NM, destination, haversine_m, initial_bearing_deg
-
-KNOT_MS = METRES_PER_NM / 3600.0
+from sar_coord.core.geo import MS_PER_KN, destination, haversine_m, initial_bearing_deg
 
 # Leeway as a fraction of the 10 m wind speed, downwind, per boat type. Rough central values of
 # the IAMSAR / Allen & Plourde leeway tables (open boats and rafts drift at about 3-4 % of the
@@ -53,7 +51,7 @@ def estimate_drift(
 
 def drifted_position(lon: float, lat: float, drift: Drift, elapsed_s: float) -> tuple[float, float]:
     """Where a target at (lon, lat) is after drifting elapsed_s seconds (negative: clamp to 0)."""
-    distance_m = drift.speed_kn * KNOT_MS * max(0.0, elapsed_s)
+    distance_m = drift.speed_kn * MS_PER_KN * max(0.0, elapsed_s)
     if distance_m <= 0.0:
         return lon, lat
     return destination(lon, lat, drift.toward_deg, distance_m)
@@ -79,13 +77,13 @@ def intercept_time_s(
     Local flat-earth solution of |T0 + w t - P| = v t (fine within a few hundred nm); when the
     target outruns the vessel the straight-line time to the current position is returned.
     """
-    v = speed_kn * KNOT_MS
+    v = speed_kn * MS_PER_KN
     d0 = haversine_m(vessel_lon, vessel_lat, target_lon, target_lat)
     if d0 == 0.0 or drift.speed_kn <= 0.0:
         return d0 / v if v > 0 else math.inf
     bearing = math.radians(initial_bearing_deg(vessel_lon, vessel_lat, target_lon, target_lat))
     rx, ry = d0 * math.sin(bearing), d0 * math.cos(bearing)
-    w = drift.speed_kn * KNOT_MS
+    w = drift.speed_kn * MS_PER_KN
     wx, wy = (
         w * math.sin(math.radians(drift.toward_deg)),
         w * math.cos(math.radians(drift.toward_deg)),

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sar_coord.cases.exceptions import InvalidRegion, RegionNotFound
 from sar_coord.cases.models import SarRegion
 from sar_coord.cases.schemas import SarRegionRead, SarRegionWrite
+from sar_coord.core.geo import valid_lon_lat
 from sar_coord.core.time import utcnow
 
 
@@ -25,7 +26,7 @@ def _check_position(pos: Any, where: str) -> tuple[float, float]:
     lon, lat = pos[0], pos[1]
     if not all(isinstance(v, int | float) and math.isfinite(v) for v in (lon, lat)):
         raise InvalidRegion(f"{where}: coordinates must be finite numbers")
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+    if not valid_lon_lat(lon, lat):
         raise InvalidRegion(f"{where}: ({lon}, {lat}) is outside WGS 84 longitude/latitude")
     return float(lon), float(lat)
 

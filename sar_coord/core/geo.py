@@ -1,10 +1,12 @@
-"""Geodesy helpers: WGS 84 lon/lat, great-circle distances, units (1 nm = 1852 m)."""
+"""Geodesy helpers: WGS 84 lon/lat, great-circle distances, units (1 nm = 1852 m, 1 kn = 1 nm/h)."""
 
 from __future__ import annotations
 
 import math
 
 METRES_PER_NM = 1852.0
+MS_PER_KN = METRES_PER_NM / 3600.0
+"""Metres per second in one knot (one nautical mile per hour)."""
 EARTH_RADIUS_M = 6_371_008.8
 
 

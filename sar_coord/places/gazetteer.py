@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 
+from sar_coord.core.geo import valid_lon_lat
+
 SOURCE = "searoute ports.geojson (UN/LOCODE)"
 _LOCODE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
 
@@ -35,7 +37,7 @@ def load_searoute_ports() -> list[Port]:
         if not _LOCODE.match(code) or not name:
             continue
         lon, lat = (float(c) for c in feat["geometry"]["coordinates"][:2])
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        if not valid_lon_lat(lon, lat):
             continue
         if code in ports:
             if name not in ports[code].other_names and name != ports[code].name:
