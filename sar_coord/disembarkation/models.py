@@ -102,6 +102,10 @@ class ComplianceEvaluation(Base):
     registry_hash: Mapped[str] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(16))
     results: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    # 'then' (sources public by the event) or 'now' (everything recorded); NULL before issue 17.
+    as_known: Mapped[str | None] = mapped_column(String(8))
+    designations: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
+    requested_by: Mapped[str | None] = mapped_column(String(120))
     evaluated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

@@ -10,11 +10,17 @@ from sar_coord.auth.deps import RCC, RCC_OR_AUDITOR, require_role
 from sar_coord.auth.service import Principal
 from sar_coord.core.deps import SessionDep
 from sar_coord.disembarkation import service
-from sar_coord.disembarkation.schemas import DisembarkationCreate, DisembarkationRead
+from sar_coord.disembarkation.schemas import (
+    DisembarkationCreate,
+    DisembarkationRead,
+    EvaluationRead,
+    ReevaluationCreate,
+)
 
 router = APIRouter(prefix="/api/v1/disembarkations", tags=["disembarkation"])
 Rcc = Annotated[Principal, Depends(require_role(*RCC))]
 Reader = Annotated[Principal, Depends(require_role(*RCC_OR_AUDITOR))]
+Auditor = Annotated[Principal, Depends(require_role("auditor", "admin"))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -45,3 +51,16 @@ async def get_disembarkation(
 ) -> DisembarkationRead:
     """One disembarkation (notes included: RCC and auditor roles only)."""
     return await service.get_disembarkation(session, disembarkation_id)
+
+
+@router.post("/{disembarkation_id}/reevaluations", status_code=status.HTTP_201_CREATED)
+async def reevaluate(
+    principal: Auditor, session: SessionDep, disembarkation_id: int, body: ReevaluationCreate
+) -> EvaluationRead:
+    """Re-judge a landing with the registry "as known then" or "as known now"; logged."""
+    return await service.reevaluate(
+        session,
+        disembarkation_id=disembarkation_id,
+        as_known=body.as_known,
+        requested_by=f"{principal.username} ({principal.organisation or 'no organisation'})",
+    )

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from sar_coord.places.citation import known_from
+
 RULESET_VERSION = "2026-11.1"
 DEFAULT_MAX_ON_BOARD_H = 72.0
 
@@ -42,6 +44,28 @@ class Designation:
     effective_from: datetime
     effective_until: datetime | None
     set_at: datetime
+    issuing_body: str | None = None
+    citation_title: str | None = None
+    citation_date: str | None = None
+    citation_reference: str | None = None
+    citation_url: str | None = None
+
+    def known_from(self) -> datetime:
+        """Return when the source was certainly public (UTC): its date, else effective_from."""
+        return known_from(self.citation_date) if self.citation_date else self.effective_from
+
+    def source(self) -> dict[str, object]:
+        """Return what an evaluation states about this designation: id, body, citation."""
+        return {
+            "id": self.id,
+            "country": self.country,
+            "locode": self.locode,
+            "status": self.status.value,
+            "issuing_body": self.issuing_body,
+            "citation": self.citation,
+            "effective_from": self.effective_from.isoformat(),
+            "known_from": self.known_from().isoformat(),
+        }
 
     def in_force_at(self, at: datetime) -> bool:
         """Return whether this version applies at instant `at` (UTC)."""
@@ -61,6 +85,17 @@ class Designation:
             "effective_from": self.effective_from.isoformat(),
             "effective_until": self.effective_until.isoformat() if self.effective_until else None,
             "set_at": self.set_at.isoformat(),
+        } | {k: v for k, v in self._source_fields().items() if v is not None}
+
+    def _source_fields(self) -> dict[str, str | None]:
+        # Absent on versions recorded before the source was structured: their logged form and
+        # registry hashes stay as they were.
+        return {
+            "issuing_body": self.issuing_body,
+            "citation_title": self.citation_title,
+            "citation_date": self.citation_date,
+            "citation_reference": self.citation_reference,
+            "citation_url": self.citation_url,
         }
 
 
@@ -70,10 +105,27 @@ class RegistrySnapshot:
 
     at: datetime
     designations: tuple[Designation, ...]
+    known_at: datetime | None = None
 
     def in_force(self) -> list[Designation]:
-        """Return the versions in force at `at`, sorted by id."""
-        return sorted((d for d in self.designations if d.in_force_at(self.at)), key=lambda d: d.id)
+        """Return the versions in force at `at` (and public by `known_at` if set), by id."""
+        return sorted(
+            (
+                d
+                for d in self.designations
+                if d.in_force_at(self.at)
+                and (self.known_at is None or d.known_from() <= self.known_at)
+            ),
+            key=lambda d: d.id,
+        )
+
+    def for_place(self, country: str, locode: str | None) -> list[Designation]:
+        """Return the versions in force for this port or its whole country, by id."""
+        return [
+            d
+            for d in self.in_force()
+            if d.country == country and (d.locode is None or d.locode == locode)
+        ]
 
     def status_of(self, country: str, locode: str | None) -> Designation | None:
         """Return the applicable designation: port beats country; the latest version wins."""
@@ -90,7 +142,12 @@ class RegistrySnapshot:
 
     def digest(self) -> str:
         """Return hex SHA-256 of the canonical JSON of the versions in force at `at`."""
-        doc = {"at": self.at.isoformat(), "designations": [d.canonical() for d in self.in_force()]}
+        doc: dict[str, object] = {
+            "at": self.at.isoformat(),
+            "designations": [d.canonical() for d in self.in_force()],
+        }
+        if self.known_at is not None:
+            doc["known_at"] = self.known_at.isoformat()
         raw = json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
         return hashlib.sha256(raw).hexdigest()
 
@@ -167,6 +224,8 @@ class Evaluation:
     ruleset_version: str
     registry_hash: str
     results: tuple[RuleResult, ...]
+    as_known: str = "then"
+    designations: tuple[dict[str, object], ...] = ()
 
     @property
     def outcome(self) -> Outcome:
@@ -179,7 +238,21 @@ def _describe(d: Designation | None) -> str:
     if d is None:
         return "no designation (unassessed)"
     where = d.locode or f"country {d.country}"
-    return f"{where} is {d.status.value} since {d.effective_from.date()} ({d.citation})"
+    return (
+        f"{where} is {d.status.value} since {d.effective_from.date()}"
+        f" (designation #{d.id}: {d.citation})"
+    )
+
+
+def applied_designations(
+    f: DisembarkationFacts, reg: RegistrySnapshot
+) -> tuple[dict[str, object], ...]:
+    """Return every designation in force for the landing place, the decisive one marked."""
+    decisive = reg.status_of(f.port_country, f.port_locode)
+    return tuple(
+        d.source() | {"applied": decisive is not None and d.id == decisive.id}
+        for d in reg.for_place(f.port_country, f.port_locode)
+    )
 
 
 def rule_a_place_not_safe(f: DisembarkationFacts, reg: RegistrySnapshot) -> RuleResult:
@@ -376,5 +449,9 @@ def evaluate(
         rule_f_handover,
     )
     return Evaluation(
-        RULESET_VERSION, registry.digest(), tuple(rule(facts, registry) for rule in rules)
+        RULESET_VERSION,
+        registry.digest(),
+        tuple(rule(facts, registry) for rule in rules),
+        as_known="now" if registry.known_at is None else "then",
+        designations=applied_designations(facts, registry),
     )

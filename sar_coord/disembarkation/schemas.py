@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
@@ -99,6 +99,14 @@ class EvaluationRead(BaseModel):
     outcome: str
     results: list[RuleResultRead]
     evaluated_at: datetime
+    as_known: str | None = Field(
+        None, description="then: sources public by the event; now: every recorded source"
+    )
+    designations: list[dict[str, Any]] | None = Field(
+        None,
+        description="designations in force for the landing place; 'applied' marks the one used",
+    )
+    requested_by: str | None = Field(None, description="who asked for this re-evaluation")
     log_index: int | None = None
 
 
@@ -147,3 +155,11 @@ class DisembarkationRead(BaseModel):
             hashlib.sha256(self.notes.encode()).hexdigest() if self.notes else None
         )
         return doc
+
+
+class ReevaluationCreate(StrictModel):
+    """An auditor's re-evaluation of a recorded landing with the registry as known then or now."""
+
+    as_known: Literal["then", "now"] = Field(
+        description="then: only sources public by the landing; now: every source recorded since"
+    )

@@ -135,23 +135,7 @@ async def record_disembarkation(
     await session.flush()
     await session.refresh(d, ["recorded_at"])
 
-    snapshot = await registry_snapshot(session, at=d.disembarked_at)
-    ev = rules.evaluate(
-        facts_of(d, transfers),
-        snapshot,
-        max_on_board_h=get_disembarkation_settings().max_on_board_h,
-    )
-    evaluation = ComplianceEvaluation(
-        disembarkation_id=d.id,
-        ruleset_version=ev.ruleset_version,
-        registry_hash=ev.registry_hash,
-        outcome=ev.outcome.value,
-        results=[r.as_dict() for r in ev.results],
-    )
-    session.add(evaluation)
-    await session.flush()
-    await session.refresh(evaluation, ["evaluated_at"])
-
+    evaluation, ev = await _evaluate(session, d, transfers, as_known="then", requested_by=None)
     mmsis = _chain_mmsis(d, transfers)
     read = to_read(d, transfers, [evaluation])
     read.log_index = await append_entry(
@@ -163,18 +147,114 @@ async def record_disembarkation(
         vessel_mmsis=mmsis,
         port_locode=d.port_locode,
     )
-    read.evaluations[0].log_index = await append_entry(
+    read.evaluations[0].log_index = await _log_evaluation(
+        session, d, read.evaluations[0], read.log_index, mmsis, ev.outcome.value
+    )
+    return read
+
+
+async def _evaluate(
+    session: AsyncSession,
+    d: Disembarkation,
+    transfers: list[DisembarkationTransfer],
+    *,
+    as_known: str,
+    requested_by: str | None,
+) -> tuple[ComplianceEvaluation, rules.Evaluation]:
+    """Judge the landing with the designations in force on its day; store the evaluation.
+
+    as_known "then": only sources public by the landing (the law as it could be known that
+    day); "now": every source recorded since, including later findings about that day.
+    """
+    snapshot = await registry_snapshot(
+        session, at=d.disembarked_at, known_at=d.disembarked_at if as_known == "then" else None
+    )
+    ev = rules.evaluate(
+        facts_of(d, transfers),
+        snapshot,
+        max_on_board_h=get_disembarkation_settings().max_on_board_h,
+    )
+    evaluation = ComplianceEvaluation(
+        disembarkation_id=d.id,
+        ruleset_version=ev.ruleset_version,
+        registry_hash=ev.registry_hash,
+        outcome=ev.outcome.value,
+        results=[r.as_dict() for r in ev.results],
+        as_known=ev.as_known,
+        designations=list(ev.designations),
+        requested_by=requested_by,
+    )
+    session.add(evaluation)
+    await session.flush()
+    await session.refresh(evaluation, ["evaluated_at"])
+    return evaluation, ev
+
+
+async def _log_evaluation(
+    session: AsyncSession,
+    d: Disembarkation,
+    read: EvaluationRead,
+    disembarkation_leaf: int | None,
+    mmsis: list[int],
+    outcome: str,
+) -> int:
+    return await append_entry(
         session,
         kind="compliance_evaluation",
-        payload=read.evaluations[0].model_dump(mode="json", exclude={"log_index"})
-        | {"disembarkation_id": d.id, "disembarkation_leaf": read.log_index},
-        record_id=evaluation.id,
+        payload=read.model_dump(mode="json", exclude={"log_index"})
+        | {"disembarkation_id": d.id, "disembarkation_leaf": disembarkation_leaf},
+        record_id=read.id,
         case_id=d.case_id,
         vessel_mmsis=mmsis,
         port_locode=d.port_locode,
-        outcome=ev.outcome.value,
+        outcome=outcome,
+    )
+
+
+async def reevaluate(
+    session: AsyncSession, *, disembarkation_id: int, as_known: str, requested_by: str
+) -> EvaluationRead:
+    """Re-judge a recorded landing "as known then" or "as known now"; store and log the result."""
+    d = await session.get(Disembarkation, disembarkation_id)
+    if d is None:
+        raise DisembarkationNotFound(f"no disembarkation {disembarkation_id}")
+    transfers = list(
+        (
+            await session.scalars(
+                select(DisembarkationTransfer).where(
+                    DisembarkationTransfer.disembarkation_id == d.id
+                )
+            )
+        ).all()
+    )
+    evaluation, ev = await _evaluate(
+        session, d, transfers, as_known=as_known, requested_by=requested_by
+    )
+    read = _evaluation_read(evaluation)
+    leaves = await _log_indices(session, [d.id], [])
+    read.log_index = await _log_evaluation(
+        session,
+        d,
+        read,
+        leaves.get(("disembarkation", d.id)),
+        _chain_mmsis(d, transfers),
+        ev.outcome.value,
     )
     return read
+
+
+def _evaluation_read(e: ComplianceEvaluation) -> EvaluationRead:
+    return EvaluationRead(
+        id=e.id,
+        ruleset_version=e.ruleset_version,
+        registry_hash=e.registry_hash,
+        outcome=e.outcome,
+        results=[RuleResultRead.model_validate(r) for r in e.results],
+        evaluated_at=e.evaluated_at,
+        as_known=e.as_known,
+        designations=e.designations,
+        requested_by=e.requested_by,
+    )
 
 
 def to_read(
@@ -228,17 +308,7 @@ def to_read(
             )
             for t in sorted(transfers, key=lambda t: t.seq)
         ],
-        evaluations=[
-            EvaluationRead(
-                id=e.id,
-                ruleset_version=e.ruleset_version,
-                registry_hash=e.registry_hash,
-                outcome=e.outcome,
-                results=[RuleResultRead.model_validate(r) for r in e.results],
-                evaluated_at=e.evaluated_at,
-            )
-            for e in evaluations
-        ],
+        evaluations=[_evaluation_read(e) for e in evaluations],
     )
 
 

@@ -60,6 +60,12 @@ class PlaceDesignation(Base):
     status: Mapped[str] = mapped_column(String(16))
     legal_basis: Mapped[str] = mapped_column(Text)
     citation: Mapped[str] = mapped_column(Text)
+    # The source, structured (NULL only on versions recorded before issue 17).
+    issuing_body: Mapped[str | None] = mapped_column(String(200))
+    citation_title: Mapped[str | None] = mapped_column(Text)
+    citation_date: Mapped[str | None] = mapped_column(String(10))
+    citation_reference: Mapped[str | None] = mapped_column(String(200))
+    citation_url: Mapped[str | None] = mapped_column(String(500))
     effective_from: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     effective_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     set_by: Mapped[str] = mapped_column(String(120))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, status
 
@@ -43,11 +43,17 @@ async def port_status(
     session: SessionDep,
     locode: str,
     at: datetime | None = None,
+    as_known: Annotated[
+        Literal["then", "now"],
+        Query(description="then: sources public by `at`; now: every recorded source"),
+    ] = "then",
 ) -> PortStatus:
     """A port and the designation that applies at `at` (default now, UTC)."""
     port = await service.get_port(session, locode)
     when = at or utcnow()
-    snap = await service.registry_snapshot(session, at=when)
+    snap = await service.registry_snapshot(
+        session, at=when, known_at=when if as_known == "then" else None
+    )
     d = snap.status_of(port.country, port.locode)
     row = None
     if d is not None:

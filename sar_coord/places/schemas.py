@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from sar_coord.core.schemas import ReadModel, StrictModel
+from sar_coord.places.citation import CITATION_DATE, citation_text
 
 Status = Literal["designated", "not_safe", "unassessed"]
 
@@ -31,7 +32,18 @@ class DesignationCreate(StrictModel):
     locode: str | None = Field(None, pattern=r"^[A-Z]{2}[A-Z2-9]{3}$")
     status: Status
     legal_basis: str = Field(min_length=3, max_length=2000)
-    citation: str = Field(min_length=3, max_length=2000)
+    issuing_body: str = Field(min_length=2, max_length=200, description="who issued the source")
+    citation_title: str = Field(min_length=3, max_length=2000)
+    citation_date: str = Field(
+        pattern=CITATION_DATE, description="YYYY-MM-DD, or YYYY-MM / YYYY when only that is known"
+    )
+    citation_reference: str | None = Field(
+        None, max_length=200, description="application, document or case number"
+    )
+    citation_url: str | None = Field(None, max_length=500, pattern=r"^https?://\S+$")
+    citation: str | None = Field(
+        None, min_length=3, max_length=2000, description="one line; default: composed"
+    )
     effective_from: AwareDatetime
     effective_until: AwareDatetime | None = None
 
@@ -43,6 +55,16 @@ class DesignationCreate(StrictModel):
             raise ValueError("effective_until must be after effective_from")
         return self
 
+    def full_citation(self) -> str:
+        """Return the one-line citation given, or composed from the source's fields."""
+        return self.citation or citation_text(
+            self.issuing_body,
+            self.citation_title,
+            self.citation_date,
+            self.citation_reference,
+            self.citation_url,
+        )
+
 
 class DesignationRead(ReadModel):
     """One stored designation version."""
@@ -53,6 +75,11 @@ class DesignationRead(ReadModel):
     status: Status
     legal_basis: str
     citation: str
+    issuing_body: str | None
+    citation_title: str | None
+    citation_date: str | None
+    citation_reference: str | None
+    citation_url: str | None
     effective_from: datetime
     effective_until: datetime | None
     set_by: str

@@ -96,13 +96,21 @@ def to_rule_designation(d: PlaceDesignation) -> Designation:
         effective_from=d.effective_from,
         effective_until=d.effective_until,
         set_at=d.set_at,
+        issuing_body=d.issuing_body,
+        citation_title=d.citation_title,
+        citation_date=d.citation_date,
+        citation_reference=d.citation_reference,
+        citation_url=d.citation_url,
     )
 
 
-async def registry_snapshot(session: AsyncSession, *, at: datetime) -> RegistrySnapshot:
-    """Return the registry as it stands for instant `at` (UTC)."""
+async def registry_snapshot(
+    session: AsyncSession, *, at: datetime, known_at: datetime | None = None
+) -> RegistrySnapshot:
+    """Return the registry for instant `at` (UTC): every recorded version, or with `known_at`
+    only those whose source was public by then ("as known then")."""
     rows = await list_designations(session)
-    return RegistrySnapshot(at, tuple(to_rule_designation(d) for d in rows))
+    return RegistrySnapshot(at, tuple(to_rule_designation(d) for d in rows), known_at)
 
 
 async def designate(
@@ -120,7 +128,12 @@ async def designate(
         locode=data.locode,
         status=data.status,
         legal_basis=data.legal_basis,
-        citation=data.citation,
+        citation=data.full_citation(),
+        issuing_body=data.issuing_body,
+        citation_title=data.citation_title,
+        citation_date=data.citation_date,
+        citation_reference=data.citation_reference,
+        citation_url=data.citation_url,
         effective_from=data.effective_from,
         effective_until=data.effective_until,
         set_by=set_by,
@@ -137,3 +150,31 @@ async def designate(
         port_locode=data.locode,
     )
     return row
+
+
+def _same_source(row: PlaceDesignation, data: DesignationCreate) -> bool:
+    return (
+        row.country == data.country
+        and row.locode == data.locode
+        and row.status == data.status
+        and row.citation_title == data.citation_title
+        and row.citation_date == data.citation_date
+        and row.effective_from == data.effective_from
+        and row.effective_until == data.effective_until
+    )
+
+
+async def import_designations(
+    session: AsyncSession, *, designations: list[DesignationCreate], set_by: str
+) -> tuple[list[PlaceDesignation], int]:
+    """Store each designation not already recorded (same place, status, source and period);
+    return (stored rows, duplicates skipped). Each stored one is logged like `designate`."""
+    existing = await list_designations(session)
+    stored: list[PlaceDesignation] = []
+    skipped = 0
+    for data in designations:
+        if any(_same_source(r, data) for r in [*existing, *stored]):
+            skipped += 1
+            continue
+        stored.append(await designate(session, data=data, set_by=set_by, set_by_user_id=None))
+    return stored, skipped

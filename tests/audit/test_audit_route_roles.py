@@ -19,6 +19,7 @@ EXPECTED = {
     ("POST", "/api/v1/disembarkations"): {R, D},
     ("GET", "/api/v1/disembarkations"): {R, A, D},
     ("GET", "/api/v1/disembarkations/{disembarkation_id}"): {R, A, D},
+    ("POST", "/api/v1/disembarkations/{disembarkation_id}/reevaluations"): {A, D},
     ("GET", "/api/v1/audit/entries"): {R, A, D},
     ("GET", "/api/v1/audit/entries/{leaf_index}/inclusion"): {R, A, D},
     ("GET", "/api/v1/audit/consistency"): {R, A, D},

@@ -30,9 +30,22 @@ async def test_search_and_port_status(fclient, users, log_signer) -> None:
     assert "Lethal Disregard" in r.json()["designation"]["citation"]
     r = await fclient.get("/api/v1/places/ports/LYTIP?at=2021-01-01T00:00:00Z", headers=h)
     assert "UNHCR" in r.json()["designation"]["citation"]
-    r = await fclient.get("/api/v1/places/ports/LYTIP?at=2019-01-01T00:00:00Z", headers=h)
+    r = await fclient.get("/api/v1/places/ports/LYTIP?at=2011-01-01T00:00:00Z", headers=h)
     assert r.json()["status"] == "unassessed" and r.json()["designation"] is None
-    r = await fclient.get("/api/v1/places/ports/ITAUG", headers=h)
+    # 30 July 2018 as known then: UNHCR Update I (October 2015); as known now: the Asso 28
+    # judgment of the Court of Cassation (2023) about that very day.
+    r = await fclient.get("/api/v1/places/ports/LYTIP?at=2018-07-30T12:00:00Z", headers=h)
+    then = r.json()["designation"]
+    assert (then["issuing_body"], then["citation_date"]) == ("UNHCR", "2015-10")
+    r = await fclient.get(
+        "/api/v1/places/ports/LYTIP?at=2018-07-30T12:00:00Z&as_known=now", headers=h
+    )
+    now = r.json()["designation"]
+    assert (now["issuing_body"], now["citation_date"]) == ("Corte di Cassazione", "2023-10-12")
+    r = await fclient.get("/api/v1/places/ports/ITAUG?at=2016-01-01T00:00:00Z", headers=h)
+    assert r.json()["status"] == "designated"
+    assert "Directive 2013/32/EU" in r.json()["designation"]["citation_title"]
+    r = await fclient.get("/api/v1/places/ports/USNYC", headers=h)
     assert r.json()["status"] == "unassessed"
     r = await fclient.get("/api/v1/places/ports/ZZZZZ", headers=h)
     assert r.status_code == 404
@@ -44,7 +57,9 @@ async def test_designate_is_admin_only_versioned_and_logged(fclient, users, log_
         "locode": "MTMAR",
         "status": "designated",
         "legal_basis": "SAR Convention 3.1.9",
-        "citation": "test designation",
+        "issuing_body": "test body",
+        "citation_title": "test designation",
+        "citation_date": "2025-12",
         "effective_from": "2026-01-01T00:00:00Z",
     }
     for who in ("rcc", "auditor", "master"):

@@ -30,6 +30,7 @@ def test_designate_show_export_verify(cli_env: None, tmp_path: Path) -> None:
         [
             "designate", "TN", "not_safe", "--port", "TNSFA",
             "--legal-basis", "non-refoulement", "--citation", "test citation (cli)",
+            "--body", "test body", "--title", "test title", "--date", "2026-01",
             "--from", "2026-02-01T00:00:00+00:00", "--by", "tester",
         ],
     )  # fmt: skip
@@ -42,7 +43,7 @@ def test_designate_show_export_verify(cli_env: None, tmp_path: Path) -> None:
     r = runner.invoke(
         places_cli,
         ["designate", "TN", "maybe", "--legal-basis", "x" * 5, "--citation", "y" * 5,
-         "--from", "2026-02-01"],
+         "--body", "b" * 3, "--title", "t" * 5, "--date", "2026", "--from", "2026-02-01"],
     )  # fmt: skip
     assert r.exit_code != 0
 
