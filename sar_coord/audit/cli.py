@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from sar_coord.audit.verify import verify_export
+from sar_coord.audit.verify_pack import is_evidence_pack, verify_evidence_pack
 
 app = typer.Typer(help="Transparency log: verify, export, checkpoint.", no_args_is_help=True)
 
@@ -22,7 +23,8 @@ def _main() -> None:
 @app.command("verify")
 def verify(
     export: Annotated[
-        Path, typer.Argument(help="JSON export of the log (GET /api/v1/audit/export)")
+        Path,
+        typer.Argument(help="JSON export of the log (GET /api/v1/audit/export) or evidence pack"),
     ],
     trusted_checkpoint: Annotated[
         Path | None,
@@ -35,14 +37,26 @@ def verify(
         ),
     ] = None,
 ) -> None:
-    """Recompute the Merkle tree, check every signature and consistency; exit 1 on any mismatch."""
-    try:
-        doc = json.loads(export.read_text())
-    except (OSError, ValueError) as exc:
-        typer.echo(f"FAIL: cannot read export {export}: {exc}", err=True)
-        raise typer.Exit(2) from exc
+    """Recompute the Merkle tree, check every signature and consistency; exit 1 on any mismatch.
+
+    Given an evidence pack (.zip) instead, check its signed manifest and files, its signed
+    checkpoint, and every log entry with its inclusion proof.
+    """
     if verifier_key and Path(verifier_key).is_file():
         verifier_key = Path(verifier_key).read_text().strip()
+    try:
+        data = export.read_bytes()
+    except OSError as exc:
+        typer.echo(f"FAIL: cannot read {export}: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    if is_evidence_pack(data):
+        _verify_pack(export, data, verifier_key, trusted_checkpoint)
+        return
+    try:
+        doc = json.loads(data)
+    except ValueError as exc:
+        typer.echo(f"FAIL: cannot read export {export}: {exc}", err=True)
+        raise typer.Exit(2) from exc
     trusted = trusted_checkpoint.read_text() if trusted_checkpoint else None
     report = verify_export(doc, trusted_note=trusted, verifier_key=verifier_key)
     for note in report.notes:
@@ -57,6 +71,28 @@ def verify(
         f"OK: {report.entries} entries, root {report.root_hash.hex()},"
         f" {report.checkpoints_verified} signed checkpoint(s) verified"
         + (f", latest at size {latest.size}" if latest else "")
+    )
+
+
+def _verify_pack(path: Path, data: bytes, verifier_key: str | None, trusted: Path | None) -> None:
+    report = verify_evidence_pack(data, verifier_key=verifier_key)
+    if trusted is not None:
+        report.notes.append(
+            "--trusted-checkpoint is not used for a pack (it holds only the case's entries):"
+            " verify a full export against it"
+        )
+    for note in report.notes:
+        typer.echo(f"note: {note}")
+    if not report.ok:
+        for problem in report.problems:
+            typer.echo(f"FAIL: {problem}", err=True)
+        typer.echo(f"FAIL: {len(report.problems)} problem(s) in {path}", err=True)
+        raise typer.Exit(1)
+    cp = report.checkpoint
+    typer.echo(
+        f"OK: evidence pack, {report.entries} entries, {report.proofs_verified} of"
+        f" {report.entries} inclusion proofs verified against the signed checkpoint"
+        + (f" at size {cp.size}, root {cp.root_hash.hex()}" if cp else "")
     )
 
 

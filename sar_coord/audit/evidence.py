@@ -9,7 +9,7 @@ import zipfile
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sar_coord.audit import merkle, service
@@ -19,6 +19,7 @@ from sar_coord.audit.models import TransparencyLogEntry
 from sar_coord.audit.repository import EntryFilter, list_entries
 from sar_coord.core.geo import nm_to_m
 from sar_coord.core.time import utcnow
+from sar_coord.disembarkation.schemas import DisembarkationRead
 from sar_coord.disembarkation.service import list_disembarkations
 
 TRACK_RADIUS_NM = 50.0
@@ -151,6 +152,27 @@ async def _proofs(
     return head, proofs
 
 
+async def _cited_designations(
+    session: AsyncSession, disembarkations: list[DisembarkationRead]
+) -> list[TransparencyLogEntry]:
+    """Log entries of the designations the case's evaluations applied (the cited sources)."""
+    ids = {
+        int(d["id"])
+        for rec in disembarkations
+        for ev in rec.evaluations
+        for d in ev.designations or []
+    }
+    if not ids:
+        return []
+    rows = await session.scalars(
+        select(TransparencyLogEntry).where(
+            TransparencyLogEntry.kind == "designation",
+            TransparencyLogEntry.record_id.in_(ids),
+        )
+    )
+    return list(rows.all())
+
+
 def _dump(doc: Any) -> bytes:
     return json.dumps(doc, indent=2, default=str, ensure_ascii=False).encode()
 
@@ -158,9 +180,14 @@ def _dump(doc: Any) -> bytes:
 async def build_evidence_pack(session: AsyncSession, case_id: int) -> bytes:
     """Return a zip: case, timeline, tracks, logged alerts/answers, disembarkations, proofs."""
     case = await _case(session, case_id)
-    entries = await list_entries(session, EntryFilter(case_id=case_id), limit=None)
-    head, proofs = await _proofs(session, entries)
+    # A fresh checkpoint at export, so every entry in the pack has an inclusion proof; signing
+    # takes the log lock until this transaction ends, so no entry can land after it unseen.
+    await service.sign_checkpoint(session)
     disembarkations = await list_disembarkations(session, case_id=case_id, limit=1000)
+    entries = await list_entries(session, EntryFilter(case_id=case_id), limit=None)
+    entries += await _cited_designations(session, disembarkations)
+    entries.sort(key=lambda e: e.leaf_index)
+    head, proofs = await _proofs(session, entries)
     files: dict[str, bytes] = {
         "case.json": _dump(case),
         "timeline.json": _dump(await _timeline(session, case_id)),
@@ -184,13 +211,18 @@ async def build_evidence_pack(session: AsyncSession, case_id: int) -> bytes:
             "after_h_if_open": TRACK_AFTER_H,
         },
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
-        "how_to_verify": "each log entry's leaf_hash is SHA-256(0x00||entry bytes); each"
-        " inclusion proof leads to the checkpoint root (RFC 9162); the checkpoint note is"
-        " signed by verifier_key.txt (C2SP signed note).",
+        "how_to_verify": "sar-coord audit verify PACK.zip --verifier-key KEY: each log"
+        " entry's leaf_hash is SHA-256(0x00||entry bytes); each inclusion proof leads to the"
+        " checkpoint root (RFC 9162), signed at export so every entry has one; the checkpoint"
+        " note and manifest.note are signed by the log key (C2SP signed note); every file's"
+        " SHA-256 is in this manifest. Only log entries are covered by the log itself: case,"
+        " timeline, tracks and alert rows are as the database held them at export.",
     }
+    manifest_raw = _dump(manifest) + b"\n"
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("manifest.json", _dump(manifest))
+        zf.writestr("manifest.json", manifest_raw)
+        zf.writestr("manifest.note", service.get_signer().sign(manifest_raw.decode()))
         for name, data in files.items():
             zf.writestr(name, data)
     return buf.getvalue()

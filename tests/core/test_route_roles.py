@@ -72,6 +72,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/disembarkations"): {D, R},
     ("GET", "/api/v1/disembarkations"): {A, D, R},
     ("GET", "/api/v1/disembarkations/{disembarkation_id}"): {A, D, R},
+    ("POST", "/api/v1/disembarkations/{disembarkation_id}/reevaluations"): {A, D},
     ("GET", "/api/v1/audit/entries"): {A, D, R},
     ("GET", "/api/v1/audit/entries/{leaf_index}/inclusion"): {A, D, R},
     ("GET", "/api/v1/audit/consistency"): {A, D, R},
