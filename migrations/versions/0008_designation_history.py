@@ -1,7 +1,7 @@
 """designation history: each source's body, title, date, reference; evaluations say what they used
 
-Revision ID: 0007_designation_history
-Revises: 0006_ship_disconnected
+Revision ID: 0008_designation_history
+Revises: 0007_search_plan
 Create Date: 2026-12-04
 
 A designation now names its issuing body and its source (title, date to the precision known,
@@ -25,8 +25,8 @@ from sar_coord.audit.entry import encode_entry
 from sar_coord.audit.merkle import leaf_hash
 from sar_coord.places.citation import citation_text
 
-revision: str = "0007_designation_history"
-down_revision: str | Sequence[str] | None = "0006_ship_disconnected"
+revision: str = "0008_designation_history"
+down_revision: str | Sequence[str] | None = "0007_search_plan"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
