@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +14,23 @@ from typer.testing import CliRunner
 
 from sar_coord.audit.checkpoint import NoteSigner
 from sar_coord.audit.cli import app as audit_cli
+from sar_coord.audit.config import get_audit_settings
 from sar_coord.audit.entry import canonical_json
 from sar_coord.audit.service import append_entry, latest_checkpoint
 from sar_coord.audit.verify_pack import verify_evidence_pack
 from sar_coord.core.db import make_engine, make_sessionmaker, unit_of_work
 from tests.audit.apphelpers import make_case
 from tests.disembarkation.test_designation_history import ASSO28_AT, asso28_body
+
+
+@pytest.fixture(autouse=True)
+def _no_automatic_checkpoints(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Only the export signs: entries appended in these tests stay after the last checkpoint."""
+    monkeypatch.setenv("SAR_AUDIT_CHECKPOINT_EVERY_ENTRIES", "1000000")
+    monkeypatch.setenv("SAR_AUDIT_CHECKPOINT_EVERY_MIN", "100000")
+    get_audit_settings.cache_clear()
+    yield
+    get_audit_settings.cache_clear()
 
 
 async def _pack(fclient, users, db_url: str) -> bytes:  # type: ignore[no-untyped-def]
