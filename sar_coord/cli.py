@@ -28,6 +28,7 @@ from sar_coord.core.database import database
 from sar_coord.core.db import make_engine, make_sessionmaker, unit_of_work
 from sar_coord.core.secrets import ensure_jwt_secret
 from sar_coord.places import cli as places_cli
+from sar_coord.search_planning.bench import bench_search
 
 app = typer.Typer(help="sar-coord: maritime search-and-rescue coordination.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema: upgrade and status.", no_args_is_help=True)
@@ -44,6 +45,7 @@ bench_app = typer.Typer(
 bench_app.command("ingest")(ingest_cli.bench_ingest)
 bench_app.command("match")(bench_match.bench_match)
 bench_app.command("broadcast")(bench_broadcast.bench_broadcast)
+bench_app.command("search")(bench_search)
 app.add_typer(bench_app, name="bench")
 app.command("ingest")(ingest_cli.ingest)
 app.add_typer(simulate_cli.app, name="simulate")

@@ -11,12 +11,10 @@ followed by the bare KNN for the same K and radius.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import json
 import statistics
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -30,6 +28,7 @@ from alerts.matching.candidates import SearchParams, raw_knn, search_case
 from sar_coord.cases import service as case_service
 from sar_coord.cases.schemas import CaseCreate
 from sar_coord.core import migrate
+from sar_coord.core.database import base_url
 from sar_coord.core.db import (
     asyncpg_dsn,
     ewkb_point,
@@ -43,18 +42,6 @@ from sar_coord.core.time import utcnow
 
 app = typer.Typer(help="Matching benchmark.", no_args_is_help=True)
 REGION = (10.5, 31.5, 20.0, 38.5)  # lon/lat box: Strait of Sicily, Malta, Ionian Sea
-
-
-@contextlib.contextmanager
-def _base_url(database_url: str | None) -> Iterator[str]:
-    if database_url:
-        yield database_url
-        return
-    from sar_coord.core.config import get_settings
-    from sar_coord.core.database import database
-
-    with database(get_settings()) as url:
-        yield url
 
 
 def _sea_points(rng: np.random.Generator, n: int) -> np.ndarray[Any, Any]:
@@ -196,7 +183,7 @@ def bench_match(
     ] = None,
 ) -> None:
     """Time the full candidate search against a bare PostGIS KNN; prints one JSON line."""
-    with _base_url(database_url) as base:
+    with base_url(database_url) as base:
         result = asyncio.run(run_bench(base, vessels, queries, k, seed))
     typer.echo(json.dumps(result, separators=(",", ":")))
 

@@ -31,3 +31,15 @@ def database(settings: Settings, *, migrate_schema: bool = True) -> Iterator[str
     finally:
         if cluster is not None and cluster.started_here:
             cluster.stop()
+
+
+@contextlib.contextmanager
+def base_url(database_url: str | None) -> Iterator[str]:
+    """A benchmark's server: the given URL, else the configured or embedded database."""
+    if database_url:
+        yield database_url
+        return
+    from sar_coord.core.config import get_settings
+
+    with database(get_settings()) as url:
+        yield url
