@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from sar_coord.core import migrate
 from sar_coord.core.db import make_engine
+from tests.cleantree import tree_changes, tree_state
 
 # Each test app's /ws/ship server takes a free port: never share one (SO_REUSEPORT) across runs.
 os.environ.setdefault("ALERTS_SHIP_WS_PORT", "0")
@@ -22,6 +23,45 @@ AIS_CORPUS = Path(os.environ.get("SAR_AIS_CORPUS", REPO_ROOT.parent / "shared" /
 SERVER_URL = os.environ.get(
     "SAR_TEST_SERVER_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
+
+
+_TREE_BEFORE = pytest.StashKey[dict[str, str] | None]()
+_TREE_CHANGED = pytest.StashKey[list[str]]()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Note the repository's changed and untracked files before any test runs."""
+    session.config.stash[_TREE_BEFORE] = tree_state(REPO_ROOT)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when tests changed, added or removed a file of the repository.
+
+    Tests write under temporary directories only; the documentation screenshot command
+    (SAR_DOC_SCREENSHOTS=1) is the one run allowed to change tracked files.
+    """
+    before = session.config.stash.get(_TREE_BEFORE, None)
+    if before is None or os.environ.get("SAR_DOC_SCREENSHOTS") == "1":
+        return
+    after = tree_state(REPO_ROOT)
+    changed = tree_changes(before, after) if after is not None else []
+    if changed:
+        session.config.stash[_TREE_CHANGED] = changed
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
+    """Name the files a test run changed in the repository (see pytest_sessionfinish)."""
+    changed = config.stash.get(_TREE_CHANGED, [])
+    if changed:
+        terminalreporter.write_line(
+            f"FAILED clean tree: the test run changed {len(changed)} file(s) of the repository:",
+            red=True,
+        )
+        for path in changed:
+            terminalreporter.write_line(f"  {path}")
 
 
 def _test_db_name() -> str:

@@ -1,15 +1,11 @@
 // App shell: login, role-based navigation and hash routing between the three views.
 import "leaflet/dist/leaflet.css";
-import "./styles.css";
-import { api, ApiError, setUnauthorizedHandler, SHIP_WS_KEY } from "./api";
-import { TILE_URL_KEY, tileUrl } from "./map";
-import { clearSession, loadSession, saveSession, session, viewsFor, type ViewName } from "./session";
-import { errorText, h, mount, notify } from "./ui";
-
-export interface View {
-  /** Stop sockets, timers and maps when leaving the view. */
-  destroy(): void;
-}
+import "./shared/styles.css";
+import { api, ApiError, setUnauthorizedHandler, SHIP_WS_KEY } from "./shared/api";
+import { TILE_URL_KEY, tileUrl } from "./shared/map";
+import { clearSession, loadSession, saveSession, session, viewsFor, type ViewName } from "./shared/session";
+import { errorText, h, mount, notify } from "./shared/ui";
+import type { View } from "./shared/view";
 
 const TITLES: Record<ViewName, string> = { rcc: "RCC", ship: "Ship", auditor: "Audit" };
 let current: View | null = null;
@@ -195,7 +191,7 @@ async function render(): Promise<void> {
 
   if (name === "basemap") {
     // Public, data-free view of the offline basemap (used by the land-rendering browser test).
-    const { basemapView } = await import("./views/basemap");
+    const { basemapView } = await import("./shared/basemapView");
     current = basemapView(app, params);
     return;
   }
@@ -222,9 +218,9 @@ async function render(): Promise<void> {
   const body = h("main", { class: `view view-${target}` });
   mount(app, header(target), body);
   try {
-    if (target === "rcc") current = (await import("./views/rcc")).rccView(body, s);
-    else if (target === "ship") current = (await import("./views/ship")).shipView(body, s);
-    else current = (await import("./views/auditor")).auditorView(body, s);
+    if (target === "rcc") current = (await import("./rcc/view")).rccView(body, s);
+    else if (target === "ship") current = (await import("./ship/view")).shipView(body, s);
+    else current = (await import("./auditor/view")).auditorView(body, s);
   } catch (e) {
     mount(body, h("p", { class: "error" }, `Could not open the view: ${errorText(e)}`));
   }

@@ -1,7 +1,7 @@
 // Place-of-safety status at an instant and the warning before choosing a port.
 import { describe, expect, it } from "vitest";
-import { designationFor, placeWarning, statusOf } from "../src/designation";
-import type { Designation } from "../src/types";
+import { designationFor, placeWarning, statusOf } from "../src/rcc/designation";
+import type { Designation } from "../src/shared/types";
 
 let nextId = 1;
 function d(over: Partial<Designation>): Designation {

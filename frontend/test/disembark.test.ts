@@ -1,6 +1,6 @@
 // Disembarkation form -> request body, checks, 422 mapping, prefill from ship answers.
 import { describe, expect, it } from "vitest";
-import { buildDisembarkation, emptyForm, fieldForError, mapApiErrors, pathToDisembarked, rescuerFromEvents, toUtcInput, unaccounted, utcIso, type DisembarkFormValues } from "../src/disembarkForm";
+import { buildDisembarkation, emptyForm, fieldForError, mapApiErrors, pathToDisembarked, rescuerFromEvents, toUtcInput, unaccounted, utcIso, type DisembarkFormValues } from "../src/rcc/disembarkForm";
 
 function filled(over: Partial<DisembarkFormValues> = {}): DisembarkFormValues {
   return {

@@ -1,6 +1,6 @@
 // Antimeridian, distance and formatting rules.
 import { describe, expect, it } from "vitest";
-import { circleRing, distanceNm, formatLatLon, unwrapLon, viewToQueryBoxes, wrapLon } from "../src/geo";
+import { circleRing, distanceNm, formatLatLon, unwrapLon, viewToQueryBoxes, wrapLon } from "../src/shared/geo";
 
 describe("longitude wrapping", () => {
   it("wraps into [-180, 180]", () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Topology } from "topojson-specification";
 import land50 from "world-atlas/land-50m.json";
 import land110 from "world-atlas/land-110m.json";
-import { isLand, landPolygons, unwrapRing } from "../src/land";
+import { isLand, landPolygons, unwrapRing } from "../src/shared/land";
 
 const polys50 = landPolygons(land50 as unknown as Topology);
 const polys110 = landPolygons(land110 as unknown as Topology);

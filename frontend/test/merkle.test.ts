@@ -1,7 +1,7 @@
 // Cross-checks the TS RFC 9162 verifier against vectors produced by sar_coord.audit.merkle (Python).
 import { describe, expect, it } from "vitest";
 import vectors from "./merkle-vectors.json";
-import { decodeHash, fromHex, leafHash, toHex, verifyConsistency, verifyInclusion } from "../src/merkle";
+import { decodeHash, fromHex, leafHash, toHex, verifyConsistency, verifyInclusion } from "../src/auditor/merkle";
 
 const enc = new TextEncoder();
 const roots = vectors.roots as Record<string, string>;

@@ -1,8 +1,8 @@
 // Signed checkpoints and a whole exported log verified with the TS code against Python-made data.
 import { describe, expect, it } from "vitest";
 import doc from "./log-export.json";
-import { decodeHash, fromBase64, fromHex, leafHash, toHex, verifyConsistency, verifyInclusion } from "../src/merkle";
-import { parseCheckpointNote, parseVerifierKey, verifyNoteSignature } from "../src/note";
+import { decodeHash, fromBase64, fromHex, leafHash, toHex, verifyConsistency, verifyInclusion } from "../src/auditor/merkle";
+import { parseCheckpointNote, parseVerifierKey, verifyNoteSignature } from "../src/auditor/note";
 
 const last = doc.checkpoints[doc.checkpoints.length - 1].note;
 

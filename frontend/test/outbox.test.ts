@@ -1,7 +1,7 @@
 // Ship answers survive disconnects: queued, re-sent until confirmed, dropped after a day.
 import { describe, expect, it } from "vitest";
-import { answerFrame } from "../src/api";
-import { Outbox } from "../src/views/outbox";
+import { answerFrame } from "../src/shared/api";
+import { Outbox } from "../src/ship/outbox";
 
 class MemStorage {
   m = new Map<string, string>();

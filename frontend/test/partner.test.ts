@@ -1,6 +1,6 @@
 // Partner report form -> POST /cases/partner-report body.
 import { describe, expect, it } from "vitest";
-import { buildPartnerReport, type PartnerFormValues } from "../src/partnerForm";
+import { buildPartnerReport, type PartnerFormValues } from "../src/rcc/partnerForm";
 
 const base: PartnerFormValues = {
   reported_by: " Alarm Phone ", lat: "34.5", lon: "12.25", uncertainty_nm: "", persons_on_board: "",

@@ -1,8 +1,8 @@
 // Websocket frames as the back end writes them (alerts/live/rcc_feed.py, alerts/lifecycle/service.py,
 // alerts/live/ship_channel.py).
 import { describe, expect, it } from "vitest";
-import { ackFrame, answerFrame, parseRccEvent, parseShipMessage, type Envelope } from "../src/api";
-import { answerText } from "../src/views/answers";
+import { ackFrame, answerFrame, parseRccEvent, parseShipMessage, type Envelope } from "../src/shared/api";
+import { answerText } from "../src/rcc/answers";
 
 const env = (type: string, data: Record<string, unknown>, seq?: number): Envelope => ({ v: 1, type, seq, ts: "2026-11-28T11:00:00.000Z", data });
 
@@ -41,6 +41,10 @@ describe("ship channel", () => {
     if (m.kind === "alert") {
       expect(m.alert).toMatchObject({ alertId: 7, caseId: 2, lat: 34.9, lon: 12.5, uncertaintyNm: 3, personsOnBoard: 80, status: "active", rcc: "IT MRCC Rome", seq: 5 });
     }
+  });
+  it("shows the responsible RCC, never the issuing operator as an RCC", () => {
+    const m = parseShipMessage(env("alert", { ...payload, responsible_rcc: null, issued_by: "operator7", rcc: "x" }, 5));
+    expect(m.kind === "alert" && m.alert.rcc).toBeNull();
   });
   it("reads updates and cancellations", () => {
     const u = parseShipMessage(env("update", { ...payload, message: "Widened" }, 6));

@@ -1,6 +1,6 @@
 // Ship channel resume bookkeeping: duplicates dropped, last seq survives a reload.
 import { describe, expect, it } from "vitest";
-import { SeqTracker, backoffMs } from "../src/seq";
+import { SeqTracker, backoffMs } from "../src/shared/seq";
 
 class MemStore {
   m = new Map<string, string>();

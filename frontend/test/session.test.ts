@@ -1,6 +1,6 @@
 // Navigation by role: each role sees only its own views.
 import { describe, expect, it } from "vitest";
-import { viewsFor } from "../src/session";
+import { viewsFor } from "../src/shared/session";
 
 describe("viewsFor", () => {
   it("gives each role its view and nothing else", () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   CLASS_COLOURS, DISTRESS_COLOUR, STALE_AFTER_S, STALE_COLOUR,
   displayHeading, distressKind, isStale, normaliseClass, vesselColour,
-} from "../src/vesselStyle";
+} from "../src/shared/vesselStyle";
 
 const now = Date.parse("2026-11-28T11:00:00Z");
 

@@ -1,10 +1,16 @@
-"""Browser fixtures: Debian Chromium via Playwright, the built dashboard, an artifacts folder."""
+"""Browser fixtures: Debian Chromium via Playwright, the built dashboard, an artifacts folder.
+
+Tests write screenshots and figures only into the artifacts folder: a temporary directory, or
+`SAR_E2E_ARTIFACTS` when set. With `SAR_DOC_SCREENSHOTS=1` (set by the documentation command
+`python -m tests.e2e.screenshots`) frontend/docs/screenshots/ is refreshed from it at the end.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import functools
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -19,7 +25,18 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DIST = Path(os.environ.get("SAR_FRONTEND_DIST", REPO_ROOT / "frontend" / "dist"))
 CHROMIUM = os.environ.get("SAR_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(os.environ.get("SAR_E2E_ARTIFACTS", REPO_ROOT / "tests" / "e2e" / "artifacts"))
+DOC_SCREENSHOTS_DIR = REPO_ROOT / "frontend" / "docs" / "screenshots"
+# Artifacts the documentation shows, by file name (the same name in both folders).
+DOC_SCREENSHOTS = (
+    "auditor-view.png",
+    "basemap-antimeridian.png",
+    "rcc-20000-vessels.png",
+    "rcc-disembarkation.png",
+    "rcc-escalation.png",
+    "rcc-view.png",
+    "ship-alarm.png",
+    "ship-view.png",
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -37,11 +54,31 @@ def frontend_dist() -> Path:
     return DIST
 
 
+def doc_screenshots_wanted() -> bool:
+    """True when this run refreshes the documentation screenshots (SAR_DOC_SCREENSHOTS=1)."""
+    return os.environ.get("SAR_DOC_SCREENSHOTS") == "1"
+
+
+def publish_doc_screenshots(artifacts: Path) -> list[str]:
+    """Copy the documented screenshots this run made into frontend/docs/screenshots/."""
+    copied = []
+    for name in DOC_SCREENSHOTS:
+        if (artifacts / name).exists():
+            DOC_SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(artifacts / name, DOC_SCREENSHOTS_DIR / name)
+            copied.append(name)
+    return copied
+
+
 @pytest.fixture(scope="session")
-def artifacts() -> Path:
-    """Folder for screenshots kept as test artifacts."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS
+def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Folder for screenshots, logs and figures: temporary unless SAR_E2E_ARTIFACTS names one."""
+    configured = os.environ.get("SAR_E2E_ARTIFACTS")
+    folder = Path(configured) if configured else tmp_path_factory.mktemp("e2e-artifacts")
+    folder.mkdir(parents=True, exist_ok=True)
+    yield folder
+    if doc_screenshots_wanted():
+        publish_doc_screenshots(folder)
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -89,8 +126,9 @@ def _free_port() -> int:
 class LiveServer:
     """The real app (tests.e2e.fullapp) under uvicorn on loopback, on the test database."""
 
-    def __init__(self, db_url: str, key_dir: Path) -> None:
+    def __init__(self, db_url: str, key_dir: Path, log_dir: Path) -> None:
         self.db_url = db_url
+        self.log_path = log_dir / "server.log"
         self.http_port = _free_port()
         self.ship_port = _free_port()
         self.key_dir = key_dir
@@ -118,7 +156,7 @@ class LiveServer:
                 "PYTHONPATH": str(REPO_ROOT),
             }
         )
-        self._log = log = (ARTIFACTS / "server.log").open("wb")
+        self._log = log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -138,7 +176,7 @@ class LiveServer:
             for _ in range(1200):
                 if self.proc.poll() is not None:
                     raise RuntimeError(
-                        f"server exited with {self.proc.returncode}: see {ARTIFACTS}/server.log"
+                        f"server exited with {self.proc.returncode}: see {self.log_path}"
                     )
                 try:
                     r = await client.get(f"{self.url}/health", timeout=1)
@@ -167,7 +205,7 @@ async def live_server(
     frontend_dist: Path, db_url: str, artifacts: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[LiveServer]:
     """A started server with the dashboard at / (stopped after the module)."""
-    srv = LiveServer(db_url, tmp_path_factory.mktemp("keys"))
+    srv = LiveServer(db_url, tmp_path_factory.mktemp("keys"), artifacts)
     try:
         await srv.start()
         yield srv

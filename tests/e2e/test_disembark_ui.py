@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,12 +10,10 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.e2e.conftest import REPO_ROOT, LiveServer
+from tests.e2e.conftest import LiveServer
 from tests.e2e.seed import PASSWORD, World, seed_world
 
 pytestmark = pytest.mark.e2e
-
-SCREENSHOT = REPO_ROOT / "frontend" / "docs" / "screenshots" / "rcc-disembarkation.png"
 
 
 @pytest.fixture(scope="module")
@@ -185,8 +182,6 @@ async def test_rcc_records_disembarkations_and_sees_compliance(
     panel = page.locator("#disembark-section")
     await panel.scroll_into_view_if_needed()
     await panel.screenshot(path=str(artifacts / "rcc-disembarkation.png"))
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(artifacts / "rcc-disembarkation.png", SCREENSHOT)
     assert errors == []
     await page.context.close()
 

@@ -1,5 +1,5 @@
 // Ship answers as a watch officer reads them (fields as the back end stores them).
-import { utc } from "../ui";
+import { utc } from "../shared/ui";
 
 const REASONS: Record<string, string> = {
   too_far: "too far",

@@ -1,14 +1,14 @@
 // Ship master view: alerts with alarm until acknowledged, detail with map, answers, resume by seq.
 import L from "leaflet";
-import { ackFrame, answerFrame, api, parseShipMessage, shipChannelCandidates, type AnswerKind, type Envelope, type ShipAlert } from "../api";
-import { Alarm } from "../audio";
-import { circleRing, formatLatLon } from "../geo";
-import type { View } from "../main";
-import { createMap } from "../map";
-import { SeqTracker } from "../seq";
-import { replaceToken, type Session } from "../session";
-import { errorText, h, mount, newClientMsgId, notify, utc } from "../ui";
-import { LiveSocket } from "../ws";
+import { ackFrame, answerFrame, api, parseShipMessage, shipChannelCandidates, type AnswerKind, type Envelope, type ShipAlert } from "../shared/api";
+import { Alarm } from "./audio";
+import { circleRing, formatLatLon } from "../shared/geo";
+import type { View } from "../shared/view";
+import { createMap } from "../shared/map";
+import { SeqTracker } from "../shared/seq";
+import { replaceToken, type Session } from "../shared/session";
+import { errorText, h, mount, newClientMsgId, notify, utc } from "../shared/ui";
+import { LiveSocket } from "../shared/ws";
 import { Outbox } from "./outbox";
 
 export function shipView(body: HTMLElement, s: Session): View {
@@ -126,7 +126,9 @@ export function shipView(body: HTMLElement, s: Session): View {
         h("dt", {}, "Position"), h("dd", {}, a.lat != null && a.lon != null ? formatLatLon(a.lat, a.lon) : "not given"),
         h("dt", {}, "Uncertainty"), h("dd", {}, a.uncertaintyNm != null ? `${a.uncertaintyNm} nm` : "—"),
         h("dt", {}, "Persons"), h("dd", {}, `${a.personsOnBoard ?? "unknown"} on ${a.boatType ?? "unknown boat"}`),
-        h("dt", {}, "Issued"), h("dd", {}, `${utc(a.issuedAt)}${a.rcc ? ` by ${a.rcc}` : ""}`),
+        h("dt", {}, "Issued"), h("dd", {}, utc(a.issuedAt)),
+        // The RCC responsible for the case (derived from the SAR regions), never the issuing operator.
+        h("dt", {}, "Responsible RCC"), h("dd", { id: "alert-rcc" }, a.rcc ?? "not derived yet"),
       ),
       mapEl,
       a.status === "cancelled" ? null : answerForms(a),

@@ -1,9 +1,9 @@
 // The selected case: details, candidates, alerts, live answers, timeline, SITREP/SURPIC; and the new-case form.
-import { api, type Alert, type Candidate, type Case, type CaseEvent, type ExcludedVessel, type RccEvent } from "../api";
-import { formatLatLon } from "../geo";
+import { api, type Alert, type Candidate, type Case, type CaseEvent, type ExcludedVessel, type RccEvent } from "../shared/api";
+import { formatLatLon } from "../shared/geo";
 import { answerText, minutesUntil } from "./answers";
 import { newCaseForm } from "./newCase";
-import { age, copyText, errorText, h, mount, notify, utc } from "../ui";
+import { age, copyText, errorText, h, mount, notify, utc } from "../shared/ui";
 
 interface Hooks {
   onCandidates(): void;
@@ -113,10 +113,10 @@ export class CasePanel {
     }
     if (events.status === "fulfilled") {
       for (const e of events.value) {
-        const d = { ...(e.data ?? {}), ...e } as Record<string, unknown>;
+        const d: Record<string, unknown> = { ...e.data, ...e };
         const k = String(e.kind).replace(/^(answer|ship)[._]?/, "");
         const mmsi = typeof d.mmsi === "number" ? d.mmsi : null;
-        if (mmsi != null && /accept|decline|on_scene|rescued|request_pos/.test(k)) this.recordAnswer(mmsi, k, d, e.at ?? e.created_at ?? null);
+        if (mmsi != null && /accept|decline|on_scene|rescued|request_pos/.test(k)) this.recordAnswer(mmsi, k, d, e.at);
       }
       this.renderTimeline(events.value);
     } else {
@@ -174,7 +174,7 @@ export class CasePanel {
   }
 
   private renderHeader(c: Case): void {
-    const p = c.predicted;
+    const p = c.predicted_datum;
     const statuses = ["open", "alerting", "assisting", "rescued", "disembarked", "closed", "cancelled", "false_alarm"];
     const sel = h("select", { id: "case-status", "aria-label": "case status" }, statuses.map((st) => h("option", { value: st, selected: st === c.status }, st.replace("_", " "))));
     const setStatus = h("button", { class: "small ghost", id: "set-status", onclick: async () => {
@@ -191,10 +191,9 @@ export class CasePanel {
     } }, "Set status");
     mount(
       this.headerEl,
-      h("h2", {}, c.reference ?? c.title ?? `Case ${c.id}`, " ", h("span", { class: `badge status-${c.status}` }, c.status)),
+      h("h2", {}, c.reference, " ", h("span", { class: `badge status-${c.status}` }, c.status)),
       h("div", { class: "row" }, sel, setStatus),
       c.outside_all_regions ? h("div", { class: "banner warn" }, "The datum lies in no loaded SAR region: no responsible RCC could be derived. Coordinate until one accepts (MSC.167(78) 6.7).") : null,
-      c.escalation?.message ? h("div", { class: "banner warn" }, c.escalation.message) : null,
       h(
         "dl",
         { class: "facts" },
@@ -301,25 +300,23 @@ export class CasePanel {
   }
 
   private renderTimeline(events: CaseEvent[]): void {
-    const sorted = [...events].sort((a, b) => String(a.at ?? a.created_at ?? a.ts ?? "").localeCompare(String(b.at ?? b.created_at ?? b.ts ?? "")));
+    const sorted = [...events].sort((a, b) => a.at.localeCompare(b.at));
     mount(
       this.timelineEl,
       sorted.length === 0
         ? h("li", { class: "muted" }, "No events yet.")
         : sorted.map((e) => {
-            const d = { ...(e.data ?? {}) } as Record<string, unknown>;
+            const d: Record<string, unknown> = { ...e.data };
             const kind = String(e.kind);
             const ans = kind.replace(/^(answer|ship)[._]?/, "");
-            const text =
-              e.summary ??
-              (/accept|decline|on_scene|rescued|request_pos|message/.test(ans) ? answerText(ans, { ...d, ...e }) : summarise(d));
+            const text = /accept|decline|on_scene|rescued|request_pos|message/.test(ans) ? answerText(ans, { ...d, ...e }) : summarise(d);
             return h(
               "li",
               { "data-kind": kind },
-              h("time", {}, utc(e.at ?? e.created_at ?? e.ts)),
+              h("time", {}, utc(e.at)),
               " ",
               h("strong", {}, kind.replace(/_/g, " ")),
-              e.mmsi ? ` · ${e.mmsi}` : "",
+              typeof d.mmsi === "number" ? ` · ${d.mmsi}` : "",
               text ? ` · ${text}` : "",
             );
           }),

@@ -1,10 +1,10 @@
 // Auditor view: disembarkation log with compliance, rule explanations, integrity verification, exports.
-import { api, EXPORTS, evidencePackPath, type Checkpoint, type Disembarkation, type LogEntry } from "../api";
-import type { View } from "../main";
-import { decodeHash, fromBase64, fromHex, leafHash, toHex, verifyConsistency, verifyInclusion } from "../merkle";
-import { parseCheckpointNote, parseVerifierKey, verifyNoteSignature } from "../note";
-import type { Session } from "../session";
-import { errorText, h, mount, notify, utc } from "../ui";
+import { api, EXPORTS, evidencePackPath, type Checkpoint, type Disembarkation, type LogEntry } from "../shared/api";
+import type { View } from "../shared/view";
+import { decodeHash, fromBase64, fromHex, leafHash, toHex, verifyConsistency, verifyInclusion } from "./merkle";
+import { parseCheckpointNote, parseVerifierKey, verifyNoteSignature } from "./note";
+import type { Session } from "../shared/session";
+import { errorText, h, mount, notify, utc } from "../shared/ui";
 
 /** Background for each rule of the back end's ruleset (shown next to its own explanation). */
 const RULE_HELP: Record<string, string> = {
@@ -155,8 +155,7 @@ export function auditorView(body: HTMLElement, _s: Session): View {
         h("dt", {}, "Tree size"), h("dd", { id: "cp-size" }, String(checkpoint.tree_size)),
         h("dt", {}, "Root (SHA-256)"), h("dd", { class: "hash" }, checkpoint.root_hash),
         h("dt", {}, "Signed"), h("dd", {}, utc(checkpoint.signed_at ?? null)),
-        checkpoint.key_id ? h("dt", {}, "Key") : null, checkpoint.key_id ? h("dd", { class: "hash" }, checkpoint.key_id) : null,
-        checkpoint.signature ? h("dt", {}, "Signature") : null, checkpoint.signature ? h("dd", { class: "hash" }, checkpoint.signature) : null,
+        h("dt", {}, "Verifier key"), h("dd", { class: "hash" }, checkpoint.verifier_key),
       ));
     } catch (e) {
       mount(cpEl, h("p", { class: "error" }, `Checkpoint unavailable: ${errorText(e)}`));
@@ -252,8 +251,8 @@ async function verifyEntry(e: LogEntry, treeSize: number, root: Uint8Array): Pro
     return { ok: false, text: "entry bytes do not match the stated leaf hash" };
   }
   const p = await api.inclusionProof(e.index, treeSize);
-  const ok = await verifyInclusion(e.index, treeSize, computed, p.audit_path.map(decodeHash), root);
-  return { ok, text: ok ? `included in the signed tree (${p.audit_path.length} hashes)` : "inclusion proof does NOT match the checkpoint root" };
+  const ok = await verifyInclusion(e.index, treeSize, computed, p.path.map(decodeHash), root);
+  return { ok, text: ok ? `included in the signed tree (${p.path.length} hashes)` : "inclusion proof does NOT match the checkpoint root" };
 }
 
 /** A button that checks this record's own log entries (record and evaluation) against the latest checkpoint. */

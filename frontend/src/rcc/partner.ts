@@ -1,9 +1,9 @@
 // RCC form for a partner report: a boat reported by a hotline, NGO, aircraft or passing ship
 // (position WGS 84, counts only, never names of people). Opens a case with source "partner".
-import { api, ApiError, type Case } from "../api";
-import { buildPartnerReport, type PartnerFormValues } from "../partnerForm";
-import { errorText, h, mount, notify } from "../ui";
-import "../disembark.css";
+import { api, ApiError, type Case } from "../shared/api";
+import { buildPartnerReport, type PartnerFormValues } from "./partnerForm";
+import { errorText, h, mount, notify } from "../shared/ui";
+import "./disembark.css";
 
 export interface PartnerHooks {
   onPickDatum(cb: (lat: number, lon: number) => void): void;

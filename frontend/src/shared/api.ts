@@ -1,6 +1,6 @@
 // HTTP client: every endpoint the dashboard calls, in one place (paths, query names, error bodies).
 // Body shapes live in types.ts and websocket frames in protocol.ts; views import all three from here.
-import type { Alert, AlertCreate, Candidate, CandidateList, Case, CaseCreate, CaseEvent, Checkpoint, Designation, Disembarkation, DisembarkationCreate, InclusionProof, LogEntry, LoginResponse, PartnerReport, Port, PortStatus, Recipient, User, Vessel } from "./types";
+import type { Alert, AlertCreate, AlertDetail, AnswerRead, ApiTokenCreated, CandidateList, Case, CaseCreate, CaseEvent, Checkpoint, ConsistencyProof, Designation, Disembarkation, DisembarkationCreate, EntryRead, InclusionProof, LogEntry, LoginResponse, PartnerReport, Port, PortStatus, User, Vessel } from "./types";
 import type { Envelope } from "./protocol";
 
 export * from "./types";
@@ -112,55 +112,15 @@ async function text(path: string, q?: Query): Promise<string> {
   return res.text();
 }
 
-/** Lists may come bare or wrapped as {items: [...]} (paginated); accept both. */
-function items<T>(x: T[] | { items?: T[]; entries?: T[]; results?: T[] }): T[] {
-  if (Array.isArray(x)) return x;
-  return x.items ?? x.entries ?? x.results ?? [];
-}
-
-function str(o: Record<string, unknown>, ...keys: string[]): string | null {
-  for (const k of keys) if (typeof o[k] === "string") return o[k] as string;
-  return null;
-}
-function num(o: Record<string, unknown>, ...keys: string[]): number | null {
-  for (const k of keys) if (typeof o[k] === "number") return o[k] as number;
-  return null;
-}
-
-/** Normalise a case: the predicted drift datum may be named `predicted` or `predicted_datum`. */
-function normCase(c: Case): Case {
-  const lat = c.lat ?? (c as { datum_lat?: number }).datum_lat;
-  const lon = c.lon ?? (c as { datum_lon?: number }).datum_lon;
-  return { ...c, lat, lon, predicted: c.predicted ?? c.predicted_datum ?? null };
-}
-
-function normEntry(o: Record<string, unknown>): LogEntry {
-  const index = num(o, "index", "leaf_index", "seq", "id") ?? 0;
-  let entry = str(o, "entry_b64", "entry_base64");
-  let enc: LogEntry["entry_encoding"] = "base64";
-  if (entry === null) {
-    entry = str(o, "entry_hex", "leaf_data_hex");
-    enc = "hex";
-  }
-  if (entry === null) {
-    const e = o.entry ?? o.data ?? o.payload ?? o.canonical;
-    if (typeof e === "string") {
-      // The audit export writes `entry` as standard base64 of the canonical entry bytes.
-      entry = e;
-      const declared = str(o, "encoding", "entry_encoding");
-      enc = declared === "hex" || declared === "utf8" ? declared : "base64";
-    } else {
-      entry = JSON.stringify(e ?? null);
-      enc = "utf8";
-    }
-  }
+/** A log entry as the auditor view verifies it: the canonical bytes are base64 (`entry_b64`). */
+function toLogEntry(o: EntryRead): LogEntry {
   return {
-    index,
-    entry,
-    entry_encoding: enc,
-    leaf_hash: str(o, "leaf_hash", "hash"),
-    kind: str(o, "kind", "type"),
-    created_at: str(o, "logged_at", "created_at", "appended_at", "at"),
+    index: o.leaf_index,
+    entry: o.entry_b64,
+    entry_encoding: "base64",
+    leaf_hash: o.leaf_hash,
+    kind: o.kind,
+    created_at: o.logged_at,
     raw: o,
   };
 }
@@ -171,34 +131,30 @@ export const api = {
   me: () => json<User>("GET", "/auth/me"),
   /** A long-lived API token for the caller (the ship channel authenticates by API token). */
   createApiToken: (name: string, expiresInDays = 30) =>
-    json<{ id: number; token: string; prefix: string; expires_at: string | null }>("POST", "/auth/tokens", {
+    json<ApiTokenCreated>("POST", "/auth/tokens", {
       name,
       expires_in_days: expiresInDays,
     }),
 
   revokeApiToken: (id: number) => json<void>("DELETE", `/auth/tokens/${id}`),
   changeStatus: (id: Case["id"], status: string, note?: string) =>
-    json<Case>("POST", `/cases/${id}/status`, { status, note }).then(normCase),
+    json<Case>("POST", `/cases/${id}/status`, { status, note }),
 
   vesselsLatest: (b: { min_lon: number; min_lat: number; max_lon: number; max_lat: number }) =>
-    json<Vessel[] | { items: Vessel[] }>("GET", "/vessels/latest", undefined, b).then(items),
+    json<Vessel[]>("GET", "/vessels/latest", undefined, b),
 
-  listCases: () => json<Case[] | { items: Case[] }>("GET", "/cases").then(items).then((l) => l.map(normCase)),
-  createCase: (body: CaseCreate) => json<Case>("POST", "/cases", body).then(normCase),
-  getCase: (id: Case["id"]) => json<Case>("GET", `/cases/${id}`).then(normCase),
-  caseEvents: (id: Case["id"]) =>
-    json<CaseEvent[] | { items: CaseEvent[] }>("GET", `/cases/${id}/events`).then(items),
-  caseCandidates: async (id: Case["id"]): Promise<CandidateList> => {
-    const r = await json<CandidateList | Candidate[]>("GET", `/cases/${id}/candidates`);
-    return Array.isArray(r) ? { candidates: r, stale: [] } : { candidates: r.candidates ?? [], stale: r.stale ?? [] };
-  },
+  listCases: () => json<Case[]>("GET", "/cases"),
+  createCase: (body: CaseCreate) => json<Case>("POST", "/cases", body),
+  getCase: (id: Case["id"]) => json<Case>("GET", `/cases/${id}`),
+  caseEvents: (id: Case["id"]) => json<CaseEvent[]>("GET", `/cases/${id}/events`),
+  caseCandidates: (id: Case["id"]) => json<CandidateList>("GET", `/cases/${id}/candidates`),
   sitrep: (id: Case["id"]) => text(`/cases/${id}/sitrep`),
   surpic: (id: Case["id"]) => text(`/cases/${id}/surpic`),
   maydayRelay: (id: Case["id"]) => text(`/cases/${id}/mayday-relay`),
 
   sendAlert: (body: AlertCreate) => json<Alert>("POST", "/alerts", body),
   listAlerts: (caseId: Case["id"]) => json<Alert[]>("GET", "/alerts", undefined, { case_id: caseId }),
-  getAlert: (id: Alert["id"]) => json<Alert & { recipients: Recipient[] }>("GET", `/alerts/${id}`),
+  getAlert: (id: Alert["id"]) => json<AlertDetail>("GET", `/alerts/${id}`),
   cancelAlert: (id: Alert["id"], reason: string) => json<Alert>("POST", `/alerts/${id}/cancel`, { reason }),
 
   /** Ship master: deliveries above `after` as channel frames (HTTP fallback of /ws/ship). */
@@ -206,37 +162,21 @@ export const api = {
     json<Envelope[]>("GET", "/ship/deliveries", undefined, { after, mmsi }),
   /** Ship master: an answer over HTTP (same body as the ship channel's answer frame). */
   answerHttp: (alertId: number | string, body: Record<string, unknown>, mmsi?: number) =>
-    json<{ id: number; duplicate: boolean }>("POST", `/alerts/${alertId}/answers${qs({ mmsi })}`, body),
+    json<AnswerRead>("POST", `/alerts/${alertId}/answers${qs({ mmsi })}`, body),
 
-  partnerReport: (body: PartnerReport) => json<Case>("POST", "/cases/partner-report", body).then(normCase),
+  partnerReport: (body: PartnerReport) => json<Case>("POST", "/cases/partner-report", body),
   searchPorts: (q: string, limit = 12) => json<Port[]>("GET", "/places/ports", undefined, { q, limit }),
   portStatus: (locode: string, at?: string) => json<PortStatus>("GET", `/places/ports/${encodeURIComponent(locode)}`, undefined, { at }),
   designations: () => json<Designation[]>("GET", "/places/designations"),
   recordDisembarkation: (body: DisembarkationCreate) => json<Disembarkation>("POST", "/disembarkations", body),
   disembarkations: (q?: Query) =>
-    json<Disembarkation[] | { items: Disembarkation[] }>("GET", "/disembarkations", undefined, q).then(items),
-  latestCheckpoint: () => json<Checkpoint>("GET", "/audit/checkpoint").then(normCheckpoint),
-  entries: (q?: Query) =>
-    json<Record<string, unknown>[] | { items: Record<string, unknown>[] }>("GET", "/audit/entries", undefined, q)
-      .then(items)
-      .then((l) => l.map(normEntry)),
-  inclusionProof: async (leafIndex: number, treeSize: number): Promise<InclusionProof> => {
-    const o = await json<Record<string, unknown>>("GET", `/audit/entries/${leafIndex}/inclusion`, undefined, {
-      tree_size: treeSize,
-    });
-    const path = (o.path ?? o.audit_path ?? o.proof ?? o.hashes ?? []) as string[];
-    return {
-      leaf_index: num(o, "leaf_index", "index") ?? leafIndex,
-      tree_size: num(o, "tree_size") ?? treeSize,
-      audit_path: path,
-      leaf_hash: str(o, "leaf_hash"),
-      root_hash: str(o, "root_hash", "root"),
-    };
-  },
-  consistencyProof: async (first: number, second: number): Promise<string[]> => {
-    const o = await json<Record<string, unknown>>("GET", "/audit/consistency", undefined, { first, second });
-    return (o.path ?? o.proof ?? o.consistency_path ?? o.hashes ?? []) as string[];
-  },
+    json<Disembarkation[]>("GET", "/disembarkations", undefined, q),
+  latestCheckpoint: () => json<Checkpoint>("GET", "/audit/checkpoint"),
+  entries: (q?: Query) => json<EntryRead[]>("GET", "/audit/entries", undefined, q).then((l) => l.map(toLogEntry)),
+  inclusionProof: (leafIndex: number, treeSize: number) =>
+    json<InclusionProof>("GET", `/audit/entries/${leafIndex}/inclusion`, undefined, { tree_size: treeSize }),
+  consistencyProof: (first: number, second: number) =>
+    json<ConsistencyProof>("GET", "/audit/consistency", undefined, { first, second }).then((p) => p.path),
 
   /** Fetch a file with the bearer token and hand it to the browser as a download. */
   download: async (path: string, filename: string): Promise<void> => {
@@ -251,29 +191,6 @@ export const api = {
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   },
 };
-
-function normCheckpoint(c: Checkpoint): Checkpoint {
-  const o = c as Record<string, unknown>;
-  const note = str(o, "note", "checkpoint", "signed_note");
-  if (note) {
-    // A C2SP signed note: origin, size, base64 root, blank line, signature lines.
-    const lines = note.split("\n");
-    return {
-      ...c,
-      note,
-      tree_size: num(o, "tree_size", "size") ?? Number(lines[1]),
-      root_hash: str(o, "root_hash", "root") ?? lines[2] ?? "",
-      signed_at: str(o, "signed_at", "timestamp", "created_at"),
-      verifier_key: str(o, "verifier_key"),
-    };
-  }
-  return {
-    ...c,
-    tree_size: num(o, "tree_size", "size") ?? 0,
-    root_hash: str(o, "root_hash", "root", "sha256_root_hash") ?? "",
-    signed_at: str(o, "signed_at", "timestamp", "created_at"),
-  };
-}
 
 /** Exports (paths under /api/v1, fetched with the token by api.download). */
 export const EXPORTS: { label: string; path: string; filename: string }[] = [

@@ -1,7 +1,7 @@
 // RCC panel "Record disembarkation" for the selected case: counts only, port from the gazetteer with
 // its place-of-safety status, then the compliance result per rule. Times typed and shown in UTC.
-import { api, ApiError, type Case, type Designation, type Disembarkation, type Port } from "../api";
-import { designationFor, placeWarning, STATUS_LABEL, statusOf } from "../designation";
+import { api, ApiError, type Case, type Designation, type Disembarkation, type Port } from "../shared/api";
+import { designationFor, placeWarning, STATUS_LABEL, statusOf } from "./designation";
 import {
   buildDisembarkation,
   emptyForm,
@@ -14,9 +14,9 @@ import {
   type DisembarkFormValues,
   type FieldErrors,
   type TransferRow,
-} from "../disembarkForm";
-import { errorText, h, mount, notify, utc } from "../ui";
-import "../disembark.css";
+} from "./disembarkForm";
+import { errorText, h, mount, notify, utc } from "../shared/ui";
+import "./disembark.css";
 
 type Scalar = Exclude<keyof DisembarkFormValues, "case_id" | "transfers">;
 

@@ -1,9 +1,9 @@
 // Public, data-free page showing only the offline basemap: #/basemap?lat=..&lon=..&z=..[&vessels=N]
 // With vessels=N it draws N synthetic vessels (load check of the canvas layer; nothing from the server).
-import type { View } from "../main";
-import { createMap } from "../map";
-import { h, mount } from "../ui";
-import { VesselLayer } from "../vesselLayer";
+import type { View } from "./view";
+import { createMap } from "./map";
+import { h, mount } from "./ui";
+import { VesselLayer } from "./vesselLayer";
 import { syntheticFleet } from "./synthetic";
 
 declare global {

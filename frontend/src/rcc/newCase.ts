@@ -1,6 +1,6 @@
 // The RCC form that opens a distress case (WGS 84 datum, nautical miles, counts only).
-import { api, type Case, type CaseCreate } from "../api";
-import { errorText, h, mount, notify } from "../ui";
+import { api, type Case, type CaseCreate } from "../shared/api";
+import { errorText, h, mount, notify } from "../shared/ui";
 
 export interface NewCaseHooks {
   onPickDatum(cb: (lat: number, lon: number) => void): void;

@@ -1,7 +1,7 @@
 // Deterministic synthetic fleet for load checks of the map (never sent to the server).
-import type { Vessel } from "../api";
+import type { Vessel } from "./api";
 
-const CLASSES = ["commercial", "commercial", "commercial", "fishing", "fishing", "pleasure", "ngo", "sar", "state", "other"];
+const CLASSES: Vessel["vessel_class"][] = ["commercial", "commercial", "commercial", "fishing", "fishing", "pleasure", "ngo", "sar", "state", "other"];
 
 /** `n` vessels spread over the Mediterranean and the world, reproducible (seeded LCG). */
 export function syntheticFleet(n: number, seed = 42): Vessel[] {
@@ -14,6 +14,7 @@ export function syntheticFleet(n: number, seed = 42): Vessel[] {
     const lat = med ? 31 + rnd() * 13 : -60 + rnd() * 130;
     const lon = med ? -5 + rnd() * 41 : -180 + rnd() * 360;
     const stale = rnd() < 0.08;
+    const ageS = stale ? 3600 : rnd() * 120;
     out.push({
       mmsi: i % 997 === 0 ? 970000000 + i : 200000000 + i,
       name: `SYNTH ${i}`,
@@ -23,8 +24,11 @@ export function syntheticFleet(n: number, seed = 42): Vessel[] {
       sog_kn: Math.round(rnd() * 200) / 10,
       cog_deg: Math.floor(rnd() * 360),
       heading_deg: rnd() < 0.2 ? 511 : Math.floor(rnd() * 360),
-      reported_at: new Date(now - (stale ? 3_600_000 : rnd() * 120_000)).toISOString(),
+      nav_status: null,
+      reported_at: new Date(now - ageS * 1000).toISOString(),
+      report_age_s: ageS,
       stale,
+      suspect: false,
       transponder: "synthetic",
     });
   }

@@ -1,18 +1,18 @@
 // RCC watch officer view: live fleet map, cases, escalation banners, and the selected case panel.
 import L from "leaflet";
-import { api, parseRccEvent, wsUrl, type Case, type Vessel } from "../api";
-import { circleRing, formatLatLon, unwrapLon, viewToQueryBoxes } from "../geo";
-import type { View } from "../main";
-import { createMap } from "../map";
-import type { Session } from "../session";
-import { errorText, h, mount, notify, utc } from "../ui";
-import { distressKind } from "../vesselStyle";
-import { LiveSocket } from "../ws";
-import { VesselLayer } from "../vesselLayer";
-import { CasePanel } from "./rccCase";
+import { api, parseRccEvent, wsUrl, type Case, type Vessel } from "../shared/api";
+import { circleRing, formatLatLon, unwrapLon, viewToQueryBoxes } from "../shared/geo";
+import type { View } from "../shared/view";
+import { createMap } from "../shared/map";
+import type { Session } from "../shared/session";
+import { errorText, h, mount, notify, utc } from "../shared/ui";
+import { distressKind } from "../shared/vesselStyle";
+import { LiveSocket } from "../shared/ws";
+import { VesselLayer } from "../shared/vesselLayer";
+import { CasePanel } from "./casePanel";
 import { DisembarkPanel } from "./disembark";
 import { partnerReportForm } from "./partner";
-import { syntheticFleet } from "./synthetic";
+import { syntheticFleet } from "../shared/synthetic";
 
 export function rccView(body: HTMLElement, s: Session): View {
   const mapEl = h("div", { class: "map", id: "rcc-map" });
@@ -169,7 +169,7 @@ export function rccView(body: HTMLElement, s: Session): View {
             onclick: () => select(String(c.id)),
           },
           h("span", { class: `badge status-${c.status}` }, c.status),
-          h("strong", {}, ` ${c.reference ?? c.title ?? `Case ${c.id}`}`),
+          h("strong", {}, ` ${c.reference}`),
           h("span", { class: "muted" }, ` · ${c.persons_on_board ?? "?"} POB · ${formatLatLon(c.lat, c.lon)}`),
           escalations.has(String(c.id)) ? h("span", { class: "badge warn" }, "escalated") : null,
         ),
@@ -207,7 +207,7 @@ export function rccView(body: HTMLElement, s: Session): View {
           { color: colour, weight: sel ? 2 : 1, fillOpacity: 0.08, interactive: false },
         ).addTo(caseLayer);
       }
-      const pred = c.predicted;
+      const pred = c.predicted_datum;
       if (pred && Number.isFinite(pred.lat)) {
         const plon = unwrapLon(pred.lon, lon);
         L.polyline([[c.lat, lon], [pred.lat, plon]], { color: colour, dashArray: "6 6", weight: 2, interactive: false }).addTo(caseLayer);
@@ -216,7 +216,7 @@ export function rccView(body: HTMLElement, s: Session): View {
           .addTo(caseLayer);
       }
       L.circleMarker([c.lat, lon], { radius: sel ? 9 : 7, color: "#fff", weight: 2, fillColor: colour, fillOpacity: 1 })
-        .bindTooltip(h("span", {}, `${c.reference ?? c.title ?? `Case ${c.id}`} · ${c.status}`))
+        .bindTooltip(h("span", {}, `${c.reference} · ${c.status}`))
         .on("click", () => select(String(c.id)))
         .addTo(caseLayer);
       if (sel) {

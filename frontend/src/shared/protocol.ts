@@ -63,7 +63,7 @@ export type RccEvent =
 
 function caseIdOf(d: Record<string, unknown>): Case["id"] | null {
   const c = d.case_id ?? (d.case as Record<string, unknown> | undefined)?.id;
-  return typeof c === "number" || typeof c === "string" ? c : null;
+  return typeof c === "number" ? c : null;
 }
 
 /** Classify an envelope from /ws/rcc. */
@@ -162,7 +162,7 @@ export function parseShipMessage(env: Envelope): ShipMessage {
         personsOnBoard: n(a.persons_on_board ?? c.persons_on_board),
         boatType: s(a.boat_type ?? c.boat_type),
         issuedAt: s(a.issued_at ?? a.created_at ?? env.ts),
-        rcc: s(a.responsible_rcc ?? a.rcc ?? a.issued_by),
+        rcc: s(a.responsible_rcc ?? c.responsible_rcc),
         seq: env.seq ?? null,
         raw: d,
       },

@@ -1,5 +1,5 @@
 // Partner report (hotline, NGO, aircraft, passing ship) form values -> request body, with checks.
-import type { PartnerReport } from "./types";
+import type { PartnerReport } from "../shared/types";
 
 export interface PartnerFormValues {
   reported_by: string;

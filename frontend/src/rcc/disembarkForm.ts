@@ -1,6 +1,6 @@
 // Disembarkation form logic without the DOM: form values -> request body, checks, 422 -> fields.
 // Times are typed as UTC (datetime-local values read as UTC); counts only, never names of people.
-import type { CaseEvent, DisembarkationCreate } from "./types";
+import type { CaseEvent, DisembarkationCreate } from "../shared/types";
 
 export interface TransferRow {
   from_mmsi: string;
@@ -228,22 +228,22 @@ export function mapApiErrors(errors: { loc?: (string | number)[]; msg?: string }
 }
 
 /** What the ships reported for the case: the rescuing vessel, rescue time and count, if any. */
-export function rescuerFromEvents(events: CaseEvent[]): { mmsi: number; at: string | null; persons: number | null; source: string } | null {
+export function rescuerFromEvents(events: Pick<CaseEvent, "kind" | "at" | "data">[]): { mmsi: number; at: string | null; persons: number | null; source: string } | null {
   const order = ["rescued", "on_scene", "accept"];
-  const sorted = [...events].sort((a, b) => String(a.at ?? a.created_at ?? "").localeCompare(String(b.at ?? b.created_at ?? "")));
+  const sorted = [...events].sort((a, b) => a.at.localeCompare(b.at));
   for (const want of order) {
     const hits = sorted.filter((e) => String(e.kind).replace(/^(answer|ship)[._]?/, "") === want);
     const ev = hits[hits.length - 1];
     if (!ev) continue;
-    const d = { ...(ev.data ?? {}) } as Record<string, unknown>;
-    const m = typeof d.mmsi === "number" ? d.mmsi : typeof ev.mmsi === "number" ? ev.mmsi : null;
+    const d: Record<string, unknown> = { ...ev.data };
+    const m = typeof d.mmsi === "number" ? d.mmsi : null;
     if (m === null) continue;
     let persons: number | null = null;
     if (want === "rescued" && d.counts && typeof d.counts === "object") {
       const c = d.counts as Record<string, unknown>;
       persons = (Number(c.adults) || 0) + (Number(c.minors) || 0);
     }
-    return { mmsi: m, at: want === "rescued" ? (ev.at ?? ev.created_at ?? null) : null, persons, source: want };
+    return { mmsi: m, at: want === "rescued" ? ev.at : null, persons, source: want };
   }
   return null;
 }

@@ -1,6 +1,6 @@
 // Place-of-safety status of a port at an instant (same rule as the back end: port beats country,
 // latest version wins) and the warning shown before a port is chosen. Times are UTC.
-import type { Designation, PlaceStatus } from "./types";
+import type { Designation, PlaceStatus } from "../shared/types";
 
 /** Whether a designation version applies at `at` (effective_from <= at < effective_until). */
 export function inForce(d: Designation, at: Date): boolean {
