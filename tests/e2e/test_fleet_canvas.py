@@ -65,9 +65,7 @@ async def test_twenty_thousand_vessels_draw_on_one_canvas(
         assert stats["count"] == 20000
         assert stats["canvases"] == 1
         assert stats["nodes"] < 500, f"{stats['nodes']} DOM nodes in the map: ships must not be DOM"
-        # Generous bounds for a shared 2-core machine; typical figures are in the JSON artifact.
-        assert stats["draw_p50_ms"] < 120, stats
+        # Draw and frame times are figures (in the JSON artifact), not assertions: no timed tests.
         assert stats["drag_frames"] > 10, stats
-        assert stats["drag_frame_p50_ms"] < 100, stats
     finally:
         await page.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -245,8 +246,10 @@ async def test_rcc_view_stays_responsive_with_twenty_thousand_vessels(
         }"""
     )
     await rcc.screenshot(path=str(artifacts / "rcc-20000-vessels.png"))
+    (artifacts / "rcc-20000-vessels.json").write_text(json.dumps(stats))
+    # The redraw time is a figure (in the JSON artifact), not an assertion: no timed tests.
     assert stats["canvases"] == 1
-    assert stats["draw_p50_ms"] < 150, stats
+    assert (await rcc.evaluate("() => window.__sarVesselLayer.count")) >= 20000
     await rcc.context.close()
 
 
