@@ -172,7 +172,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/cases/{case_id}/sitrep": {
+    "/api/v1/vessels/latest": {
         parameters: {
             query?: never;
             header?: never;
@@ -180,34 +180,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Sitrep Draft
-         * @description The next SITREP as a draft (not numbered, not recorded); POST issues it.
+         * Latest Positions
+         * @description Latest positions (WGS 84) in an optional bounding box; min_lon > max_lon crosses 180°.
          */
-        get: operations["sitrep_draft_api_v1_cases__case_id__sitrep_get"];
-        put?: never;
-        /**
-         * Sitrep Issue
-         * @description Issue the case's next SITREP (numbered 1, 2, ... per case, recorded as a case event).
-         */
-        post: operations["sitrep_issue_api_v1_cases__case_id__sitrep_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cases/{case_id}/mayday-relay": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Mayday Relay
-         * @description MAYDAY RELAY text for GMDSS broadcast to ships that are not on this system.
-         */
-        get: operations["mayday_relay_api_v1_cases__case_id__mayday_relay_get"];
+        get: operations["latest_positions_api_v1_vessels_latest_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -229,26 +205,6 @@ export interface paths {
          *     optionally of some classes (repeat ?vessel_class=); nearest first for a circle.
          */
         get: operations["vessels_in_area_api_v1_vessels_area_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/vessels/latest": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Latest Positions
-         * @description Latest positions (WGS 84) in an optional bounding box; min_lon > max_lon crosses 180°.
-         */
-        get: operations["latest_positions_api_v1_vessels_latest_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -585,6 +541,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{case_id}/sitrep": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sitrep Draft
+         * @description The next SITREP as a draft (not numbered, not recorded); POST issues it.
+         */
+        get: operations["sitrep_draft_api_v1_cases__case_id__sitrep_get"];
+        put?: never;
+        /**
+         * Sitrep Issue
+         * @description Issue the case's next SITREP (numbered 1, 2, ... per case, recorded as a case event).
+         */
+        post: operations["sitrep_issue_api_v1_cases__case_id__sitrep_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{case_id}/mayday-relay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Mayday Relay
+         * @description MAYDAY RELAY text for GMDSS broadcast to ships that are not on this system.
+         */
+        get: operations["mayday_relay_api_v1_cases__case_id__mayday_relay_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/places/ports": {
         parameters: {
             query?: never;
@@ -643,6 +643,70 @@ export interface paths {
          * @description Add a designation version (admin); it is appended to the transparency log.
          */
         post: operations["designate_api_v1_places_designations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{case_id}/search-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Plans
+         * @description Every plan of a case, oldest first (RCC, auditor).
+         */
+        get: operations["list_plans_api_v1_cases__case_id__search_plans_get"];
+        put?: never;
+        /**
+         * Create Plan
+         * @description Compute and store a search plan from the case's drift datum (RCC).
+         */
+        post: operations["create_plan_api_v1_cases__case_id__search_plans_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{case_id}/search-plans/{plan_no}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Plan
+         * @description One plan with the coverage achieved so far from the assigned ships' AIS tracks.
+         */
+        get: operations["get_plan_api_v1_cases__case_id__search_plans__plan_no__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{case_id}/search-plans/{plan_no}/sub-areas/{index}.{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Route File
+         * @description A sub-area's pattern as an IEC 61174 RTZ route (ECDIS) or a GPX 1.1 route (plotters).
+         */
+        get: operations["route_file_api_v1_cases__case_id__search_plans__plan_no__sub_areas__index___kind__get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1054,6 +1118,18 @@ export interface components {
              * @default false
              */
             duplicate?: boolean;
+        };
+        /**
+         * Assignment
+         * @description Who searches a sub-area: a ship by MMSI, or an aircraft or unit by name.
+         */
+        Assignment: {
+            /** Sub Area */
+            sub_area: number;
+            /** Mmsi */
+            mmsi?: number | null;
+            /** Unit */
+            unit?: string | null;
         };
         /**
          * AssignmentIn
@@ -1565,7 +1641,7 @@ export interface components {
             case_id: number;
             /**
              * Rescuing Mmsi
-             * @description MMSI (9 digits)
+             * @description MMSI as reported
              */
             rescuing_mmsi: number;
             /**
@@ -2053,7 +2129,10 @@ export interface components {
         RescueRecordCreate: {
             /** Case Id */
             case_id: number;
-            /** Mmsi */
+            /**
+             * Mmsi
+             * @description MMSI as reported
+             */
             mmsi: number;
         };
         /**
@@ -2177,6 +2256,109 @@ export interface components {
             };
         };
         /**
+         * SearchPlanCreate
+         * @description What the SAR mission coordinator decides; everything else is computed from the case.
+         */
+        SearchPlanCreate: {
+            /**
+             * Pattern
+             * @enum {string}
+             */
+            pattern: "SS" | "VS" | "PS" | "CS" | "TS";
+            /**
+             * Target
+             * @default rubber_boat
+             * @enum {string}
+             */
+            target?: "boat_12m" | "boat_24m" | "boat_7m" | "boat_under_5m" | "person_in_water" | "raft_4_person" | "rubber_boat" | "wooden_boat_6_10m";
+            /**
+             * Visibility Nm
+             * @default 10
+             */
+            visibility_nm?: number;
+            /**
+             * Wind Kn
+             * @description Default: the case's wind.
+             */
+            wind_kn?: number | null;
+            /** Sea M */
+            sea_m?: number | null;
+            /**
+             * Fatigue
+             * @default false
+             */
+            fatigue?: boolean;
+            /**
+             * Sweep Width Nm
+             * @description Override the table (small craft, aircraft, radar).
+             */
+            sweep_width_nm?: number | null;
+            /**
+             * Facility Fix
+             * @default gnss
+             * @enum {string}
+             */
+            facility_fix?: "gnss" | "radar" | "visual" | "celestial" | "dead_reckoning";
+            /**
+             * Speed Kn
+             * @description Search speed of each facility.
+             * @default 10
+             */
+            speed_kn?: number;
+            /**
+             * Hours
+             * @description Hours each facility can search.
+             * @default 4
+             */
+            hours?: number;
+            /**
+             * Sub Areas
+             * @default 1
+             */
+            sub_areas?: number;
+            /** First Course Deg */
+            first_course_deg?: number | null;
+            /** Sector Radius Nm */
+            sector_radius_nm?: number | null;
+            /** Track To Lat */
+            track_to_lat?: number | null;
+            /** Track To Lon */
+            track_to_lon?: number | null;
+            /** Assignments */
+            assignments?: components["schemas"]["Assignment"][];
+        };
+        /**
+         * SearchPlanRead
+         * @description A stored plan with its computed area, sub-areas and waypoints.
+         */
+        SearchPlanRead: {
+            /** Case Id */
+            case_id: number;
+            /** Plan No */
+            plan_no: number;
+            /** Pattern */
+            pattern: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
+            /** Plan */
+            plan: {
+                [key: string]: unknown;
+            };
+            /** Progress */
+            progress?: {
+                [key: string]: unknown;
+            }[] | null;
+        };
+        /**
          * StatusChange
          * @description A status transition, with a note for the timeline.
          */
@@ -2250,7 +2432,7 @@ export interface components {
         TransferIn: {
             /**
              * From Mmsi
-             * @description MMSI (9 digits)
+             * @description MMSI as reported
              */
             from_mmsi: number;
             /**
@@ -2260,7 +2442,7 @@ export interface components {
             from_vessel_name?: string | null;
             /**
              * To Mmsi
-             * @description MMSI (9 digits)
+             * @description MMSI as reported
              */
             to_mmsi: number;
             /**
@@ -2772,110 +2954,15 @@ export interface operations {
             };
         };
     };
-    sitrep_draft_api_v1_cases__case_id__sitrep_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                case_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": string;
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    sitrep_issue_api_v1_cases__case_id__sitrep_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                case_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": string;
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    mayday_relay_api_v1_cases__case_id__mayday_relay_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                case_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": string;
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    vessels_in_area_api_v1_vessels_area_get: {
+    latest_positions_api_v1_vessels_latest_get: {
         parameters: {
             query?: {
                 min_lon?: number | null;
                 min_lat?: number | null;
                 max_lon?: number | null;
                 max_lat?: number | null;
-                lat?: number | null;
-                lon?: number | null;
-                radius_nm?: number | null;
-                vessel_class?: ("commercial" | "ngo" | "fishing" | "sar" | "state" | "pleasure" | "other")[] | null;
+                since?: string | null;
+                vessel_class?: ("commercial" | "ngo" | "fishing" | "sar" | "state" | "pleasure" | "other") | null;
                 limit?: number;
             };
             header?: never;
@@ -2904,15 +2991,17 @@ export interface operations {
             };
         };
     };
-    latest_positions_api_v1_vessels_latest_get: {
+    vessels_in_area_api_v1_vessels_area_get: {
         parameters: {
             query?: {
                 min_lon?: number | null;
                 min_lat?: number | null;
                 max_lon?: number | null;
                 max_lat?: number | null;
-                since?: string | null;
-                vessel_class?: ("commercial" | "ngo" | "fishing" | "sar" | "state" | "pleasure" | "other") | null;
+                lat?: number | null;
+                lon?: number | null;
+                radius_nm?: number | null;
+                vessel_class?: ("commercial" | "ngo" | "fishing" | "sar" | "state" | "pleasure" | "other")[] | null;
                 limit?: number;
             };
             header?: never;
@@ -3653,6 +3742,99 @@ export interface operations {
             };
         };
     };
+    sitrep_draft_api_v1_cases__case_id__sitrep_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    sitrep_issue_api_v1_cases__case_id__sitrep_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    mayday_relay_api_v1_cases__case_id__mayday_relay_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     search_ports_api_v1_places_ports_get: {
         parameters: {
             query?: {
@@ -3773,6 +3955,139 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DesignationRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_plans_api_v1_cases__case_id__search_plans_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchPlanRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_plan_api_v1_cases__case_id__search_plans_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SearchPlanCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchPlanRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_plan_api_v1_cases__case_id__search_plans__plan_no__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+                plan_no: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchPlanRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    route_file_api_v1_cases__case_id__search_plans__plan_no__sub_areas__index___kind__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+                plan_no: number;
+                index: number;
+                kind: "rtz" | "gpx";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": unknown;
+                    "application/gpx+xml": unknown;
                 };
             };
             /** @description Validation Error */
