@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,12 @@ OFFLINE_DATABASE_URL = "postgresql+asyncpg://offline.invalid/schema-only"
 
 def openapi_schema() -> dict[str, Any]:
     """The schema `create_app().openapi()` serves at /openapi.json."""
+    from sar_coord.core.config import get_settings
     from sar_coord.main import create_app
 
-    return create_app(database_url=OFFLINE_DATABASE_URL).openapi()
+    # A throwaway signing secret: the app is built to read its schema, it never issues a token.
+    settings = get_settings().model_copy(update={"jwt_secret": secrets.token_hex(32)})
+    return create_app(settings, database_url=OFFLINE_DATABASE_URL).openapi()
 
 
 def openapi_text() -> str:

@@ -35,7 +35,7 @@ export interface paths {
         put?: never;
         /**
          * Login
-         * @description Exchange a username and password for a short-lived bearer JWT.
+         * @description Exchange a username and password for a short-lived bearer JWT (failures back off).
          */
         post: operations["login_api_v1_auth_login_post"];
         delete?: never;
@@ -713,6 +713,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{case_id}/ais-gaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ais Gaps
+         * @description Vessels near the case around its time that stopped transmitting (RCC, auditor).
+         *
+         *     Silences shared by the vessels around (a receiver outage) are left out unless asked for.
+         */
+        get: operations["ais_gaps_api_v1_cases__case_id__ais_gaps_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/disembarkations": {
         parameters: {
             query?: never;
@@ -978,6 +1000,47 @@ export interface components {
              * Format: date-time
              */
             eta: string;
+        };
+        /**
+         * AisGapRead
+         * @description A vessel near a case that went silent: last and next report, gap, distance, cause.
+         */
+        AisGapRead: {
+            /** Mmsi */
+            mmsi: number;
+            /** Name */
+            name: string | null;
+            /**
+             * Last Seen At
+             * Format: date-time
+             */
+            last_seen_at: string;
+            /** Next Seen At */
+            next_seen_at: string | null;
+            /** Gap Min */
+            gap_min: number;
+            /** Still Silent */
+            still_silent: boolean;
+            /**
+             * Distance Nm
+             * @description From the datum drifted to the last report's time.
+             */
+            distance_nm: number;
+            /** Last Lat */
+            last_lat: number;
+            /** Last Lon */
+            last_lon: number;
+            /** Usual Interval S */
+            usual_interval_s: number;
+            /** Others Heard During */
+            others_heard_during: number;
+            /** Others Heard Before */
+            others_heard_before: number;
+            /**
+             * Cause
+             * @enum {string}
+             */
+            cause: "vessel_silent" | "receiver_outage";
         };
         /**
          * AlertCancel
@@ -1775,6 +1838,16 @@ export interface components {
             };
             /** Entry B64 */
             entry_b64: string;
+        };
+        /**
+         * ErrorBody
+         * @description The error envelope every failure is rendered as.
+         */
+        ErrorBody: {
+            /** Error */
+            error: string;
+            /** Detail */
+            detail?: unknown;
         };
         /**
          * EvaluationRead
@@ -2711,6 +2784,15 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
+            /** @description Wrong username or password. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -2718,6 +2800,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many failures: wait `Retry-After` s. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4088,6 +4179,44 @@ export interface operations {
                 content: {
                     "application/xml": unknown;
                     "application/gpx+xml": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    ais_gaps_api_v1_cases__case_id__ais_gaps_get: {
+        parameters: {
+            query?: {
+                radius_nm?: number;
+                min_gap_min?: number;
+                hours_before?: number;
+                hours_after?: number;
+                rate_factor?: number;
+                include_receiver_outages?: boolean;
+            };
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AisGapRead"][];
                 };
             };
             /** @description Validation Error */
