@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from websockets.asyncio.client import connect
 
-from tests.e2e.conftest import ARTIFACTS, LiveServer
+from tests.e2e.conftest import LiveServer
 from tests.e2e.seed import World, seed_world
 from tests.e2e.test_flows import login
 
@@ -51,8 +50,8 @@ async def test_browser_session_leaves_no_token_in_server_logs(
         assert json.loads(await ws.recv())["type"] == "error"
     await rcc.context.close()
     await ship.context.close()
-    log = (ARTIFACTS / "server.log").read_text(errors="replace")
+    log = live_server.log_path.read_text(errors="replace")
     assert "/api/v1/auth/login" in log  # access lines are logged
     assert "/ws/rcc?[redacted]" in log
     assert [t[:12] for t in tokens if t in log] == []
-    assert not Path(ARTIFACTS / "server.log").read_text().count("Bearer ")
+    assert not live_server.log_path.read_text().count("Bearer ")
