@@ -501,46 +501,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/alerts/{alert_id}/answers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Answer Alert
-         * @description A ship's answer, idempotent by client_msg_id (ship_master, for a vessel it was sent to).
-         */
-        post: operations["answer_alert_api_v1_alerts__alert_id__answers_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/ship/deliveries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Ship Deliveries
-         * @description A vessel's deliveries above `after`, as channel frames (ship_master, own vessels only).
-         */
-        get: operations["ship_deliveries_api_v1_ship_deliveries_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/cases/{case_id}/sitrep": {
         parameters: {
             query?: never;
@@ -577,6 +537,46 @@ export interface paths {
          * @description MAYDAY RELAY text for GMDSS broadcast to ships that are not on this system.
          */
         get: operations["mayday_relay_api_v1_cases__case_id__mayday_relay_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{alert_id}/answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer Alert
+         * @description A ship's answer, idempotent by client_msg_id (ship_master, for a vessel it was sent to).
+         */
+        post: operations["answer_alert_api_v1_alerts__alert_id__answers_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ship/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ship Deliveries
+         * @description A vessel's deliveries above `after`, as channel frames (ship_master, own vessels only).
+         */
+        get: operations["ship_deliveries_api_v1_ship_deliveries_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3761,78 +3761,6 @@ export interface operations {
             };
         };
     };
-    answer_alert_api_v1_alerts__alert_id__answers_post: {
-        parameters: {
-            query?: {
-                mmsi?: number | null;
-            };
-            header?: never;
-            path: {
-                alert_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AcceptAnswer"] | components["schemas"]["DeclineAnswer"] | components["schemas"]["OnSceneAnswer"] | components["schemas"]["RescuedAnswer"] | components["schemas"]["RequestPosAnswer"] | components["schemas"]["MessageAnswer"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AnswerRead"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    ship_deliveries_api_v1_ship_deliveries_get: {
-        parameters: {
-            query?: {
-                after?: number;
-                mmsi?: number | null;
-                limit?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
     sitrep_draft_api_v1_cases__case_id__sitrep_get: {
         parameters: {
             query?: never;
@@ -3913,6 +3841,78 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    answer_alert_api_v1_alerts__alert_id__answers_post: {
+        parameters: {
+            query?: {
+                mmsi?: number | null;
+            };
+            header?: never;
+            path: {
+                alert_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptAnswer"] | components["schemas"]["DeclineAnswer"] | components["schemas"]["OnSceneAnswer"] | components["schemas"]["RescuedAnswer"] | components["schemas"]["RequestPosAnswer"] | components["schemas"]["MessageAnswer"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnswerRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    ship_deliveries_api_v1_ship_deliveries_get: {
+        parameters: {
+            query?: {
+                after?: number;
+                mmsi?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    }[];
                 };
             };
             /** @description Validation Error */
