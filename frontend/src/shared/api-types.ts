@@ -702,7 +702,8 @@ export interface paths {
         };
         /**
          * Route File
-         * @description A sub-area's pattern as an IEC 61174 RTZ route (ECDIS) or a GPX 1.1 route (plotters).
+         * @description A sub-area's pattern as an IEC 61174 RTZ route (ECDIS) or a GPX 1.1 route (plotters);
+         *     a ship master gets only the sub-areas assigned to a vessel they act for.
          */
         get: operations["route_file_api_v1_cases__case_id__search_plans__plan_no__sub_areas__index___kind__get"];
         put?: never;
