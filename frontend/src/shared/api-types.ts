@@ -780,6 +780,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/disembarkations/{disembarkation_id}/reevaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reevaluate
+         * @description Re-judge a landing with the registry "as known then" or "as known now"; logged.
+         */
+        post: operations["reevaluate_api_v1_disembarkations__disembarkation_id__reevaluations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/entries": {
         parameters: {
             query?: never;
@@ -1651,8 +1671,30 @@ export interface components {
             status: "designated" | "not_safe" | "unassessed";
             /** Legal Basis */
             legal_basis: string;
-            /** Citation */
-            citation: string;
+            /**
+             * Issuing Body
+             * @description who issued the source
+             */
+            issuing_body: string;
+            /** Citation Title */
+            citation_title: string;
+            /**
+             * Citation Date
+             * @description YYYY-MM-DD, or YYYY-MM / YYYY when only that is known
+             */
+            citation_date: string;
+            /**
+             * Citation Reference
+             * @description application, document or case number
+             */
+            citation_reference?: string | null;
+            /** Citation Url */
+            citation_url?: string | null;
+            /**
+             * Citation
+             * @description one line; default: composed
+             */
+            citation?: string | null;
             /**
              * Effective From
              * Format: date-time
@@ -1681,6 +1723,16 @@ export interface components {
             legal_basis: string;
             /** Citation */
             citation: string;
+            /** Issuing Body */
+            issuing_body: string | null;
+            /** Citation Title */
+            citation_title: string | null;
+            /** Citation Date */
+            citation_date: string | null;
+            /** Citation Reference */
+            citation_reference: string | null;
+            /** Citation Url */
+            citation_url: string | null;
             /**
              * Effective From
              * Format: date-time
@@ -1870,6 +1922,23 @@ export interface components {
              * Format: date-time
              */
             evaluated_at: string;
+            /**
+             * As Known
+             * @description then: sources public by the event; now: every recorded source
+             */
+            as_known?: string | null;
+            /**
+             * Designations
+             * @description designations in force for the landing place; 'applied' marks the one used
+             */
+            designations?: {
+                [key: string]: unknown;
+            }[] | null;
+            /**
+             * Requested By
+             * @description who asked for this re-evaluation
+             */
+            requested_by?: string | null;
             /** Log Index */
             log_index?: number | null;
         };
@@ -2180,6 +2249,18 @@ export interface components {
              * Format: date-time
              */
             resolved_at: string;
+        };
+        /**
+         * ReevaluationCreate
+         * @description An auditor's re-evaluation of a recorded landing with the registry as known then or now.
+         */
+        ReevaluationCreate: {
+            /**
+             * As Known
+             * @description then: only sources public by the landing; now: every source recorded since
+             * @enum {string}
+             */
+            as_known: "then" | "now";
         };
         /**
          * RequestPosAnswer
@@ -3966,6 +4047,8 @@ export interface operations {
         parameters: {
             query?: {
                 at?: string | null;
+                /** @description then: sources public by `at`; now: every recorded source */
+                as_known?: "then" | "now";
             };
             header?: never;
             path: {
@@ -4315,6 +4398,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DisembarkationRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reevaluate_api_v1_disembarkations__disembarkation_id__reevaluations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disembarkation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReevaluationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationRead"];
                 };
             };
             /** @description Validation Error */
