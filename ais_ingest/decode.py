@@ -19,6 +19,7 @@ from ais_ingest.reports import (
     StaticReport,
 )
 from ais_ingest.sixbit import fast_position, fast_static, header, ship_type_or_none
+from sar_coord.core.ais import clean_sixbit_text
 
 _DECODED_TYPES = frozenset({1, 2, 3, 4, 5, 9, 14, 18, 19, 21, 24, 27})
 
@@ -32,18 +33,6 @@ class DecodeError(Exception):
         self.reason = reason
 
 
-_PLACEHOLDER_MMSI = frozenset(
-    {123456789, 987654321, 1193046} | {int(str(d) * 9) for d in range(1, 10)}
-)
-
-
-def valid_mmsi(mmsi: int) -> bool:
-    """Accept 7-9 significant digits (00MIDxxxx coast stations up to 9-digit ship ids),
-    rejecting placeholders (123456789, 111111111, ...). Non-ITU-conforming but plausible ids
-    are kept: real vessels with misconfigured transponders still matter for SAR."""
-    return 1_000_000 <= mmsi <= 999_999_999 and mmsi not in _PLACEHOLDER_MMSI
-
-
 def _valid_position(lat: Any, lon: Any) -> tuple[float | None, float | None]:
     if lat is None or lon is None:
         return None, None
@@ -55,8 +44,7 @@ def _valid_position(lat: Any, lon: Any) -> tuple[float | None, float | None]:
 def _text(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    s = value.replace("@", " ").strip()
-    return s or None
+    return clean_sixbit_text(value) or None
 
 
 def _dims(msg: Any) -> tuple[float | None, float | None]:
@@ -194,14 +182,10 @@ def decode_message(payload: bytes, fill: int, received_ts_s: float) -> list[Repo
         if fill == 0 and len(payload) == 28:
             rep = fast_position(payload, received_ts_s)
             if rep is not None:
-                if not valid_mmsi(rep.mmsi):
-                    raise DecodeError("invalid_mmsi")
                 return [rep]
         if len(payload) >= 7:
             msg_type, mmsi = header(payload)
             if msg_type not in _DECODED_TYPES:
-                if not valid_mmsi(mmsi):
-                    raise DecodeError("invalid_mmsi")
                 return [OtherMessage(mmsi, msg_type, received_ts_s)]
         static = fast_static(payload, fill, received_ts_s)
         reports: list[Report] = []
@@ -213,8 +197,6 @@ def decode_message(payload: bytes, fill: int, received_ts_s: float) -> list[Repo
         raise
     except Exception as exc:
         raise DecodeError("decode_error") from exc
-    if not valid_mmsi(reports[0].mmsi):
-        raise DecodeError("invalid_mmsi")
     return reports
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from prometheus_client import (
     REGISTRY,
@@ -14,8 +14,7 @@ from prometheus_client import (
     start_http_server,
 )
 
-if TYPE_CHECKING:
-    from ais_ingest.pipeline import Pipeline
+from ais_ingest.stats import IngestStats
 
 LINES = Counter("ais_lines_received", "AIS feed lines received (excluding metadata lines)")
 MESSAGES = Counter("ais_messages", "Assembled AIS messages")
@@ -32,7 +31,16 @@ FEED_LAG = Gauge("ais_feed_lag_seconds", "Now minus the newest committed receive
 DB_FAILURES = Gauge("ais_db_failures", "Failed batch write attempts since start")
 
 
-def observe(pipeline: Pipeline) -> None:
+class Observed(Protocol):
+    """What the metrics read from a running pipeline (no import of the pipeline itself)."""
+
+    stats: IngestStats
+    metrics_state: dict[str, Any]
+    db_failures: int
+    last_received_ts_s: float
+
+
+def observe(pipeline: Observed) -> None:
     """Push the pipeline's counters into the Prometheus metrics (call periodically)."""
     st = pipeline.stats
     _last = pipeline.metrics_state

@@ -111,7 +111,7 @@ class Pipeline:
         ]
         self._ticker = asyncio.create_task(self._tick_loop(), name="ais-ticker")
 
-    def _framer(self, key: object) -> Framer:
+    def _framer(self, key: object, live: bool) -> Framer:
         framer = self._framers.get(key)
         if framer is None:
             framer = self._framers[key] = Framer(
@@ -119,14 +119,22 @@ class Pipeline:
                 self.processor.handle,
                 max_groups=self.settings.multipart_max_groups,
                 group_timeout_s=self.settings.multipart_timeout_s,
+                live=live,
             )
         return framer
 
     async def ingest(self, key: object, lines: list[bytes], arrival_s: float | None = None) -> None:
-        """Process lines of stream `key`; waits while the buffer is full (backpressure)."""
+        """Process lines of stream `key`; waits while the buffer is full (backpressure).
+
+        A given `arrival_s` is a real receive time (live feeds pass it); None means a replay,
+        stamped now, whose arrival time cannot judge speeds.
+        """
         if not self._space.is_set():
             await self._space.wait()
-        self._framer(key).feed_lines(lines, time.time() if arrival_s is None else arrival_s)
+        if arrival_s is None:
+            self._framer(key, False).feed_lines(lines, time.time())
+        else:
+            self._framer(key, True).feed_lines(lines, arrival_s)
         batch = self.processor.batch
         if (
             batch.messages >= self.batch_max_messages

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ais_ingest.decode import DecodeError, decode_message, valid_mmsi
+from ais_ingest.decode import DecodeError, decode_message
 from ais_ingest.framing import Message
 from ais_ingest.reports import (
     TRANSPONDER_BY_TYPE,
@@ -20,11 +21,14 @@ from ais_ingest.reports import (
 from ais_ingest.sixbit import fast_position, header
 from ais_ingest.stats import IngestStats
 from ais_ingest.track import TrackStore, VesselTrack
+from sar_coord.core.ais import DISTRESS_KINDS, MmsiKind, mmsi_kind
 
 VESSEL_SEEN_REFRESH_S = 60.0
 DUPLICATE_WINDOW_S = 60.0
 MAX_RECENT_PAYLOADS = 200_000
-NEVER_DEDUPLICATED = frozenset({970, 972, 974, 111})
+NEVER_DEDUPLICATED = DISTRESS_KINDS | {MmsiKind.SAR_AIRCRAFT}
+"""Kinds of MMSI whose every reception is kept (distress devices, SAR aircraft)."""
+_kind = functools.lru_cache(maxsize=1 << 16)(mmsi_kind)
 
 # vessel_position row: mmsi, received_at (Unix s), lon, lat, sog, cog, heading, status, type,
 # suspect
@@ -75,46 +79,61 @@ class Processor:
         return batch
 
     def handle(self, msg: Message) -> None:
-        """Process one assembled message (payload, fill, ts, nlines, raw); never raises."""
+        """Process one assembled message (payload, fill, ts, nlines, raw, timed); never raises."""
         stats = self.stats
         stats.messages += 1
-        payload, fill, ts, nlines, raw = msg
-        # The same transmission heard by several stations (or relayed twice) arrives as a
-        # byte-identical payload; its 6-bit UTC second and radio state make a repeat by the
-        # ship itself within a minute practically impossible. Distress devices and SAR
-        # aircraft are exempt: every copy of theirs is kept. Only payloads that decoded are
-        # remembered, so a repeat is known good and is dropped before decoding it again.
+        payload, fill, ts, nlines, raw, _timed = msg
         recent = self._recent
         seen_ts = recent.get(payload)
-        if (
-            seen_ts is not None
-            and -DUPLICATE_WINDOW_S <= ts - seen_ts <= DUPLICATE_WINDOW_S
-            and header(payload)[1] // 1_000_000 not in NEVER_DEDUPLICATED
-        ):
+        if seen_ts is not None and self._is_repeat(payload, ts, seen_ts):
             stats.reject("duplicate", raw, nlines)
             return
-        try:
-            # Hot path: 168-bit position reports (types 1-3, 18) by the hand-written decoder.
-            fast = fast_position(payload, ts) if fill == 0 and len(payload) == 28 else None
-            if fast is not None:
-                if not valid_mmsi(fast.mmsi):
-                    raise DecodeError("invalid_mmsi")
-                reports: list[Report] = [fast]
-            else:
-                reports = decode_message(payload, fill, ts)
-        except DecodeError as exc:
-            stats.reject(exc.reason, raw, nlines)
-            return
-        except Exception:  # defensive: decode_message already maps errors; keep the feed alive
-            stats.reject("decode_error", raw, nlines)
-            return
+        # Hot path: 168-bit position reports (types 1-3, 18) by the hand-written decoder.
+        fast = fast_position(payload, ts) if fill == 0 and len(payload) == 28 else None
+        if fast is not None:
+            reports: list[Report] = [fast]
+        else:
+            decoded = self._decode(payload, fill, ts, raw, nlines)
+            if decoded is None:
+                return
+            reports = decoded
         if len(recent) >= MAX_RECENT_PAYLOADS:
             recent.clear()
         recent[payload] = ts
+        self._store(reports, raw, nlines)
+
+    def _is_repeat(self, payload: bytes, ts: float, seen_ts: float) -> bool:
+        """True for another reception of a transmission already handled.
+
+        The same transmission heard by several stations (or relayed twice) arrives as a
+        byte-identical payload; its 6-bit UTC second and radio state make a repeat by the ship
+        itself within a minute practically impossible. Distress devices and SAR aircraft are
+        exempt: every copy of theirs is kept. Only payloads that decoded are remembered, so a
+        repeat is known good and is dropped before decoding it again.
+        """
+        return -DUPLICATE_WINDOW_S <= ts - seen_ts <= DUPLICATE_WINDOW_S and (
+            _kind(header(payload)[1]) not in NEVER_DEDUPLICATED
+        )
+
+    def _decode(
+        self, payload: bytes, fill: int, ts: float, raw: bytes, nlines: int
+    ) -> list[Report] | None:
+        """The message's reports, or None when it cannot be decoded (counted by reason)."""
         try:
-            stored = False
-            batch = self.batch
-            tracks = self.tracks
+            return decode_message(payload, fill, ts)
+        except DecodeError as exc:
+            self.stats.reject(exc.reason, raw, nlines)
+        except Exception:  # defensive: decode_message already maps errors; keep the feed alive
+            self.stats.reject("decode_error", raw, nlines)
+        return None
+
+    def _store(self, reports: list[Report], raw: bytes, nlines: int) -> None:
+        """Apply the reports to the tracks and the batch; account for the message's lines."""
+        stats = self.stats
+        batch = self.batch
+        tracks = self.tracks
+        stored = False
+        try:
             for rep in reports:
                 if type(rep) is PositionReport:
                     stored = self._position(rep, batch, tracks) or stored

@@ -9,6 +9,7 @@ from __future__ import annotations
 from binascii import a2b_base64
 
 from ais_ingest.reports import PositionReport, StaticReport
+from sar_coord.core.ais import MmsiKind, clean_sixbit_text, mmsi_kind
 
 B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 ARMOR = bytes(
@@ -109,11 +110,10 @@ def _bits(payload: bytes, fill: int) -> tuple[int, int]:
 
 
 def _text(v: int, n_bits: int, start: int, chars: int) -> str | None:
-    """6-bit text field, trimmed like pyais then cleaned ('@' padding, spaces); None if empty."""
+    """6-bit text field cleaned by the vocabulary ('@' padding, trailing spaces); None if empty."""
     shift = n_bits - start - 6
     s = "".join([_SIXBIT_CHAR[(v >> (shift - 6 * i)) & 63] for i in range(chars)])
-    s = s.rstrip("@").strip().replace("@", " ").strip()
-    return s or None
+    return clean_sixbit_text(s) or None
 
 
 def _dims(bow: int, stern: int, port: int, stbd: int) -> tuple[float | None, float | None]:
@@ -156,7 +156,7 @@ def fast_static(payload: bytes, fill: int, received_ts_s: float) -> StaticReport
     part = f(38, 2)
     if part == 0 and n >= 160:
         return StaticReport(mmsi, 24, received_ts_s, name=_text(v, n, 40, 20), part="A")
-    if part == 1 and n >= 168 and mmsi // 10_000_000 != 98:
+    if part == 1 and n >= 168 and mmsi_kind(mmsi) is not MmsiKind.CRAFT_ASSOCIATED:
         length, beam = _dims(f(132, 9), f(141, 9), f(150, 6), f(156, 6))
         return StaticReport(
             mmsi,

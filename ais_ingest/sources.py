@@ -182,8 +182,9 @@ async def _paced(fh: object, speed: float, ingest: Ingest, key: object) -> None:
 
 
 async def _pump_stream(
-    reader: asyncio.StreamReader, ingest: Ingest, end: EndStream, key: object
+    reader: asyncio.StreamReader, ingest: Ingest, end: EndStream, key: object, *, live: bool
 ) -> None:
+    """Lines of a byte stream into `ingest`; a live stream passes its real arrival times."""
     splitter = LineSplitter()
     try:
         while True:
@@ -192,10 +193,10 @@ async def _pump_stream(
                 break
             lines = splitter.push(data)
             if lines:
-                await ingest(key, lines, None)
+                await ingest(key, lines, time.time() if live else None)
         tail = splitter.flush()
         if tail:
-            await ingest(key, tail, None)
+            await ingest(key, tail, time.time() if live else None)
     finally:
         end(key)
 
@@ -224,7 +225,7 @@ async def run_tcp_client(
             delay_s = 0.5
             log.info("%s: connected", spec.label)
             try:
-                await _pump_stream(reader, ingest, end, key)
+                await _pump_stream(reader, ingest, end, key, live=True)
             except OSError as exc:
                 log.warning("%s: connection lost (%s)", spec.label, exc)
             finally:
@@ -246,7 +247,7 @@ async def start_tcp_server(
         counter += 1
         key = (spec.label, writer.get_extra_info("peername"), counter)
         try:
-            await _pump_stream(reader, ingest, end, key)
+            await _pump_stream(reader, ingest, end, key, live=True)
         except OSError as exc:
             log.warning("%s: client error (%s)", spec.label, exc)
         finally:
@@ -278,7 +279,7 @@ async def run_udp(spec: SourceSpec, ingest: Ingest, end: EndStream) -> None:
     try:
         while True:
             key, lines = await protocol.queue.get()
-            await ingest(key, lines, None)
+            await ingest(key, lines, time.time())
     finally:
         transport.close()
 
@@ -288,7 +289,7 @@ async def run_stdin(ingest: Ingest, end: EndStream) -> None:
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader(limit=MAX_LINE_BYTES * 16)
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin.buffer)
-    await _pump_stream(reader, ingest, end, "stdin")
+    await _pump_stream(reader, ingest, end, "stdin", live=False)
 
 
 async def run_source(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 from ais_ingest.reports import DistressSignal, PositionReport, SafetyBroadcast, StaticReport
+from sar_coord.core.ais import DISTRESS_SOURCE, MmsiKind, mmsi_kind
+from sar_coord.core.geo import haversine_m, m_to_nm
 
 MAX_PLAUSIBLE_SPEED_KN = 60.0
 MIN_JUMP_DT_S = 10.0
@@ -12,18 +14,13 @@ MIN_JUMP_DT_S = 10.0
 DISTRESS_REPEAT_S = 60.0
 """A device sends 8 reports a minute; publish at most one distress signal per device per minute."""
 
-DISTRESS_KIND = {970: "sart", 972: "mob", 974: "epirb"}
 NAV_STATUS_SART_TEST = 15
 
 
-def is_sar_aircraft(mmsi: int) -> bool:
-    """True for 111MIDxxx SAR aircraft MMSIs (exempt from the speed plausibility check)."""
-    return mmsi // 1_000_000 == 111
-
-
 def distress_kind(mmsi: int) -> str | None:
-    """'sart', 'mob' or 'epirb' for 970/972/974xxyyyy device MMSIs, else None."""
-    return DISTRESS_KIND.get(mmsi // 1_000_000)
+    """'sart', 'mob' or 'epirb' (the DISTRESS payload's kind) for a distress device, else None."""
+    source = DISTRESS_SOURCE.get(mmsi_kind(mmsi))
+    return None if source is None else source.removeprefix("ais_")
 
 
 def class_from_ship_type(ship_type: int | None) -> str | None:
@@ -44,12 +41,8 @@ def class_from_ship_type(ship_type: int | None) -> str | None:
 
 
 def distance_nm(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance between WGS84 points in nautical miles (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp = p2 - p1
-    dl = math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 3440.065 * math.asin(min(1.0, math.sqrt(a)))
+    """Great-circle distance between WGS84 points in nautical miles (the shared haversine)."""
+    return m_to_nm(haversine_m(lon1, lat1, lon2, lat2))
 
 
 class VesselTrack:
@@ -60,6 +53,7 @@ class VesselTrack:
         "beam_m",
         "call_sign",
         "destination",
+        "distress",
         "draught_m",
         "eta",
         "first_seen_ts",
@@ -69,6 +63,7 @@ class VesselTrack:
         "good_lon",
         "good_ts",
         "imo",
+        "kind",
         "last_distress_ts",
         "last_seen_ts",
         "lat",
@@ -85,6 +80,8 @@ class VesselTrack:
     def __init__(self, mmsi: int, ts: float) -> None:
         """Start a track first seen at `ts` (Unix s)."""
         self.mmsi = mmsi
+        self.kind = mmsi_kind(mmsi)
+        self.distress = distress_kind(mmsi)
         self.first_seen_ts = ts
         self.last_seen_ts = ts
         self.flushed_first_seen_ts = math.inf
@@ -162,7 +159,7 @@ class TrackStore:
             if (
                 tr.good_lat is not None
                 and rep.msg_type != 9
-                and not is_sar_aircraft(rep.mmsi)
+                and tr.kind is not MmsiKind.SAR_AIRCRAFT
                 and _jump(lat, lon, ts, tr.good_lat, tr.good_lon, tr.good_ts)  # type: ignore[arg-type]
                 and (tr.ts == tr.good_ts or _jump(lat, lon, ts, tr.lat, tr.lon, tr.ts))  # type: ignore[arg-type]
             ):
@@ -173,7 +170,7 @@ class TrackStore:
             tr.position = rep
             if not rep.suspect:
                 tr.good_lat, tr.good_lon, tr.good_ts = lat, lon, ts
-        kind = DISTRESS_KIND.get(rep.mmsi // 1_000_000)
+        kind = tr.distress
         if kind is None or rep.nav_status == NAV_STATUS_SART_TEST:
             return newest, None
         return newest, self._distress(tr, kind, ts, lat, rep.lon_deg)
@@ -191,7 +188,7 @@ class TrackStore:
     def apply_safety(self, rep: SafetyBroadcast) -> DistressSignal | None:
         """A type 14 text from a SART/MOB/EPIRB that is not a test is a distress signal."""
         tr = self.get(rep.mmsi, rep.received_ts_s)
-        kind = DISTRESS_KIND.get(rep.mmsi // 1_000_000)
+        kind = tr.distress
         if kind is None or "TEST" in rep.text.upper():
             return None
         return self._distress(tr, kind, rep.received_ts_s, None, None)

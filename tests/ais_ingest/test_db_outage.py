@@ -10,8 +10,8 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from ais_ingest.framing import nmea_checksum
 from ais_ingest.pipeline import Pipeline
+from sar_coord.core.ais import nmea_checksum
 from sar_coord.core.db import asyncpg_dsn
 from sar_coord.core.embedded import EmbeddedCluster, EmbeddedError
 from tests.ais_ingest.aisgen import sentence, type1

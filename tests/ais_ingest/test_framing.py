@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import io
-import random
 
-from ais_ingest.framing import Framer, Message, nmea_checksum, parse_epoch
+from ais_ingest.framing import Framer, Message, parse_epoch
 from ais_ingest.stats import IngestStats
-from sar_coord.core import ais
+from sar_coord.core.ais import nmea_checksum
 from tests.ais_ingest.aisgen import multipart, sentence, type1
 
 P1 = type1(244123456, 52.5, 4.25)
@@ -25,11 +24,12 @@ def run(lines: list[str], arrival_s: float = 1_700_000_000.0) -> tuple[list[Mess
     return out, stats
 
 
-def test_checksum_matches_the_vocabulary_for_all_lengths() -> None:
-    rng = random.Random(7)
-    for n in range(0, 300):
-        body = bytes(rng.randrange(32, 127) for _ in range(n))
-        assert nmea_checksum(body) == ais.nmea_checksum(body)
+def test_framer_checks_the_vocabulary_checksum_in_either_case() -> None:
+    body = LINE[1 : LINE.index("*")]
+    expected = nmea_checksum(body.encode())
+    for hh, ok in (("%02X" % expected, 1), ("%02x" % expected, 1), ("%02X" % (expected ^ 1), 0)):
+        out, stats = run([f"!{body}*{hh}"])
+        assert (len(out), stats.rejected.get("bad_checksum", 0)) == (ok, 1 - ok)
 
 
 def test_plain_sentence_uses_arrival_time() -> None:
@@ -169,3 +169,29 @@ def test_leading_timestamp_then_tag_block_prefers_tag_time() -> None:
     line = f"1452468552.938 \\{tag}*{nmea_checksum(tag.encode()):02X}\\{LINE}"
     out, _ = run([line, "1452468552.938"])
     assert [m[2] for m in out] == [1418169601.0]
+
+
+def _nmea(body: str) -> str:
+    return f"${body}*{nmea_checksum(body.encode()):02X}"
+
+
+def test_log_gps_clock_dates_untimed_sentences_and_marks_them_timed() -> None:
+    rmc = _nmea("GPRMC,092211.00,A,5759.09700,N,01144.34344,E,5.257,28.27,200715,,,A")
+    out, stats = run([rmc, LINE, LINE], arrival_s=1_800_000_000.0)
+    # 2015-07-20 09:22:11 UTC, from the logger's own GPS fix, not the replay's arrival
+    assert [(m[2], m[5]) for m in out] == [(1437384131.0, True), (1437384131.0, True)]
+    assert stats.rejected == {"not_ais": 1}
+
+
+def test_void_gps_fix_is_no_clock() -> None:
+    rmc = _nmea("GPRMC,092211.00,V,,,,,,,200715,,,N")
+    out, _ = run([rmc, LINE], arrival_s=1_800_000_000.0)
+    assert [(m[2], m[5]) for m in out] == [(1_800_000_000.0, False)]
+
+
+def test_arrival_time_is_timed_only_on_a_live_feed() -> None:
+    for live in (False, True):
+        out: list[Message] = []
+        framer = Framer(IngestStats(), out.append, live=live)
+        framer.feed_lines([LINE.encode()], 1_700_000_000.0)
+        assert [(m[2], m[5]) for m in out] == [(1_700_000_000.0, live)]

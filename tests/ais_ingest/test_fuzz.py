@@ -6,9 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ais_ingest.framing import Framer, Message, nmea_checksum
+from ais_ingest.framing import Framer, Message
 from ais_ingest.process import Processor
 from ais_ingest.stats import IngestStats
+from sar_coord.core.ais import nmea_checksum
 from tests.ais_ingest.aisgen import encode_fields, multipart, sentence, type1, type14
 
 STATIC5, FILL5 = encode_fields(
@@ -79,7 +80,7 @@ def _check(lines: list[bytes], max_groups: int) -> None:
     framer.close()
     assert stats.buffered_fragments == 0 and stats.balanced()
     assert stats.rejected["internal_error"] == 0
-    for _payload, _fill, _ts, n, raw in emitted:
+    for _payload, _fill, _ts, n, raw, _timed in emitted:
         parts = raw.split(b"\n")
         assert len(parts) == n
         if n > 1:  # reassembled strictly in order, one group

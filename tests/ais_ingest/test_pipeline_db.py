@@ -9,11 +9,12 @@ from typing import Any
 
 import asyncpg
 
-from ais_ingest.framing import Framer, nmea_checksum
+from ais_ingest.framing import Framer
 from ais_ingest.pipeline import Pipeline, run_pipeline
 from ais_ingest.process import Processor
 from ais_ingest.stats import IngestStats
 from sar_coord.core import events
+from sar_coord.core.ais import nmea_checksum
 from tests.ais_ingest.aisgen import multipart, sentence, type1, type5
 
 FILES = [
