@@ -27,7 +27,7 @@ def run(lines: list[str], arrival_s: float = 1_700_000_000.0) -> tuple[list[Mess
 def test_framer_checks_the_vocabulary_checksum_in_either_case() -> None:
     body = LINE[1 : LINE.index("*")]
     expected = nmea_checksum(body.encode())
-    for hh, ok in (("%02X" % expected, 1), ("%02x" % expected, 1), ("%02X" % (expected ^ 1), 0)):
+    for hh, ok in ((f"{expected:02X}", 1), (f"{expected:02x}", 1), (f"{expected ^ 1:02X}", 0)):
         out, stats = run([f"!{body}*{hh}"])
         assert (len(out), stats.rejected.get("bad_checksum", 0)) == (ok, 1 - ok)
 

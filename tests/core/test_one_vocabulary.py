@@ -22,16 +22,7 @@ VOCABULARY = frozenset(
 # Files that still keep copies because another change owns them. Each entry names the rules the
 # file still breaks; delete the entry (or a rule) when the file speaks the vocabulary. The test
 # fails on an entry that is no longer needed, so this list can only shrink.
-NOT_YET_CONVERTED: dict[str, frozenset[str]] = {
-    # issue 14 (ingest rewrite) adopts sar_coord.core.ais / core.geo in these files:
-    "ais_ingest/framing.py": frozenset({"xor-checksum"}),  # nmea_checksum + its inlined copy
-    "ais_ingest/track.py": frozenset(
-        {"distress-prefix", "mmsi-prefix-arithmetic", "great-circle"}
-    ),  # DISTRESS_KIND, is_sar_aircraft (111), distance_nm (haversine, 3440.065 nm)
-    "ais_ingest/process.py": frozenset({"distress-prefix"}),  # NEVER_DEDUPLICATED 970/972/974/111
-    "ais_ingest/decode.py": frozenset({"mmsi-range", "sixbit-text"}),  # valid_mmsi, _text
-    "ais_ingest/sixbit.py": frozenset({"sixbit-text", "mmsi-prefix-arithmetic"}),  # text, 98MID
-}
+NOT_YET_CONVERTED: dict[str, frozenset[str]] = {}
 
 DEVICE_PREFIXES = frozenset({970, 972, 974})
 EARTH_RADII = (6371.0, 6371.0088, 6_371_000.0, 6_371_008.8, 3440.065, 3440.07)
