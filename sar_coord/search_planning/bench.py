@@ -27,6 +27,7 @@ from sar_coord.cases.schemas import CaseCreate
 from sar_coord.core import migrate
 from sar_coord.core.database import base_url
 from sar_coord.core.db import make_engine, make_sessionmaker, unit_of_work
+from sar_coord.core.geo import METRES_PER_NM
 from sar_coord.search_planning import service, silent_ships
 from sar_coord.search_planning.schemas import Assignment, SearchPlanCreate
 
@@ -124,7 +125,7 @@ async def run_bench(
                 await conn.execute(
                     _ANCHOR,
                     {"a": mid - timedelta(hours=6), "b": mid + timedelta(hours=6), "lon": lon,
-                     "lat": lat, "r": 50 * 1852.0},
+                     "lat": lat, "r": 50 * METRES_PER_NM},
                 )  # fmt: skip
                 anchor_ms.append((time.perf_counter() - t) * 1000)
         return {
