@@ -81,6 +81,9 @@ class AlertsSettings(BaseSettings):
         200.0, gt=0, description="Escalation's widening stops at this radius, nm."
     )
     escalation_poll_s: float = Field(10.0, gt=0, description="Escalation job period, seconds.")
+    stand_down_sweep_s: float = Field(
+        30.0, gt=0, description="Ended cases with live alerts are looked for this often, seconds."
+    )
     fleet_batch_s: float = Field(1.0, gt=0, description="RCC fleet deltas at most this often.")
     gc_full_every_s: float = Field(
         600.0, gt=0, description="A full garbage collection at least this often (when idle)."

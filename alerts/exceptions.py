@@ -23,6 +23,12 @@ class AlertCancelled(Conflict):
     code = "alert_cancelled"
 
 
+class AlertStoodDown(Conflict):
+    """The alert's case has ended and its ships were stood down: no new commitments."""
+
+    code = "alert_stood_down"
+
+
 class InvalidAlert(InvalidInput):
     """The alert request is inconsistent (e.g. an area alert without a radius)."""
 

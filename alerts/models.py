@@ -26,8 +26,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sar_coord.core.db import Base
 
 ALERT_KINDS = ("targeted", "area")
-ALERT_STATUSES = ("active", "updated", "cancelled")
-DELIVERY_KINDS = ("alert", "update", "cancel")
+ALERT_STATUSES = ("active", "updated", "cancelled", "stood_down")
+LIVE_ALERT_STATUSES = ("active", "updated")
+"""An alert in one of these still asks ships to act; the others are history."""
+DELIVERY_KINDS = ("alert", "update", "cancel", "stand_down")
 ANSWER_KINDS = ("accept", "decline", "on_scene", "rescued", "request_pos", "message")
 DECLINE_REASONS = ("too_far", "not_capable", "own_safety", "other")
 UNREACHABLE_REASONS = ("not registered", "not connected", "no ship account")
@@ -39,7 +41,9 @@ class Alert(Base):
     __tablename__ = "alert"
     __table_args__ = (
         CheckConstraint("kind IN ('targeted','area')", name="kind_known"),
-        CheckConstraint("status IN ('active','updated','cancelled')", name="status_known"),
+        CheckConstraint(
+            "status IN ('active','updated','cancelled','stood_down')", name="status_known"
+        ),
         Index("ix_alert_escalation_due_at", "escalation_due_at"),
     )
 
@@ -58,6 +62,8 @@ class Alert(Base):
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    stood_down_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the case ended (closed, cancelled, false alarm) and its ships were stood down."""
     # Next time the escalation job looks at this alert (None: nothing more to do).
     escalation_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     escalations: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
@@ -93,7 +99,7 @@ class ShipDelivery(Base):
     __tablename__ = "ship_delivery"
     __table_args__ = (
         UniqueConstraint("mmsi", "seq", name="uq_ship_delivery_mmsi_seq"),
-        CheckConstraint("kind IN ('alert','update','cancel')", name="kind_known"),
+        CheckConstraint("kind IN ('alert','update','cancel','stand_down')", name="kind_known"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -151,6 +157,7 @@ __all__ = [
     "ANSWER_KINDS",
     "DECLINE_REASONS",
     "DELIVERY_KINDS",
+    "LIVE_ALERT_STATUSES",
     "UNREACHABLE_REASONS",
     "Alert",
     "AlertRecipient",

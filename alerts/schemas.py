@@ -48,6 +48,7 @@ class AlertRead(ReadModel):
     issued_at: datetime
     updated_at: datetime
     cancelled_at: datetime | None
+    stood_down_at: datetime | None
     escalations: int
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from alerts.config import AlertsSettings
 from alerts.lifecycle import service
-from alerts.models import Alert, AlertRecipient, ShipAnswer
+from alerts.models import LIVE_ALERT_STATUSES, Alert, AlertRecipient, ShipAnswer
 from alerts.schemas import AlertUpdate
 from sar_coord.cases.models import DistressCase
 from sar_coord.core.time import utcnow
@@ -48,7 +48,7 @@ async def escalate_due(session: AsyncSession, settings: AlertsSettings) -> list[
     accepted = exists().where(ShipAnswer.alert_id == Alert.id, ShipAnswer.kind == "accept")
     stmt = (
         select(Alert)
-        .where(Alert.status != "cancelled", Alert.escalation_due_at <= now, ~accepted)
+        .where(Alert.status.in_(LIVE_ALERT_STATUSES), Alert.escalation_due_at <= now, ~accepted)
         .order_by(Alert.id)
         .with_for_update(skip_locked=True)
     )

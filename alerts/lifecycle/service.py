@@ -16,6 +16,7 @@ from alerts.config import AlertsSettings, get_alerts_settings
 from alerts.exceptions import (
     AlertCancelled,
     AlertNotFound,
+    AlertStoodDown,
     CaseNotFound,
     InvalidAlert,
     NotAlerted,
@@ -29,6 +30,9 @@ from sar_coord.cases.schemas import StatusChange
 from sar_coord.core import events
 from sar_coord.core.time import utcnow
 from sar_coord.search_planning import service as search_planning
+
+ANSWERS_AFTER_STAND_DOWN = frozenset({"on_scene", "rescued", "message"})
+"""Reports a ship may still send on a stood-down alert: facts, never a new commitment."""
 
 # A NOTIFY listing this many MMSIs stays well under PostgreSQL's 8 kB payload limit.
 NOTIFY_MMSI_LIMIT = 400
@@ -149,7 +153,8 @@ async def add_case_event(
     return event
 
 
-async def _notify_deliveries(session: AsyncSession, alert_id: int, mmsis: list[int]) -> None:
+async def notify_deliveries(session: AsyncSession, alert_id: int, mmsis: list[int]) -> None:
+    """Queue the ALERTS notification of new deliveries (sent on commit; ids only)."""
     if not mmsis:
         return
     payload: dict[str, Any] = {"alert_id": alert_id}
@@ -288,11 +293,12 @@ async def issue_alert(
     await _advance_case(
         session, case.id, to="alerting", when_in=("open",), actor=actor, note="alert issued"
     )
-    await _notify_deliveries(session, alert.id, delivered)
+    await notify_deliveries(session, alert.id, delivered)
     return alert
 
 
-async def _deliverable(session: AsyncSession, alert_id: int) -> list[int]:
+async def delivered_to(session: AsyncSession, alert_id: int) -> list[int]:
+    """MMSIs of every ship the alert was delivered to."""
     rows = await session.execute(
         select(ShipDelivery.mmsi).where(ShipDelivery.alert_id == alert_id).distinct()
     )
@@ -312,6 +318,8 @@ async def update_alert(
     alert = await get_alert(session, alert_id, lock=True)
     if alert.status == "cancelled":
         raise AlertCancelled(f"alert {alert_id} is cancelled")
+    if alert.status == "stood_down":
+        raise AlertStoodDown(f"alert {alert_id} was stood down: its case has ended")
     if body.radius_nm is not None and alert.kind != "area":
         raise InvalidAlert("only area alerts have a radius")
     case = await _get_case(session, alert.case_id)
@@ -320,7 +328,7 @@ async def update_alert(
         alert.message = body.message
     alert.status = "updated"
     alert.updated_at = now
-    existing = await _deliverable(session, alert.id)
+    existing = await delivered_to(session, alert.id)
     await repository.insert_deliveries(
         session,
         alert_id=alert.id,
@@ -347,21 +355,21 @@ async def update_alert(
         data={"alert_id": alert.id, "radius_nm": alert.radius_nm, "added": len(added)},
         at=now,
     )
-    await _notify_deliveries(session, alert.id, existing + added)
+    await notify_deliveries(session, alert.id, existing + added)
     return alert
 
 
 async def cancel_alert(session: AsyncSession, alert_id: int, *, reason: str, actor: Actor) -> Alert:
     """Cancel an alert; every ship it was delivered to gets a cancellation."""
     alert = await get_alert(session, alert_id, lock=True)
-    if alert.status == "cancelled":
+    if alert.status in ("cancelled", "stood_down"):
         return alert
     now = utcnow()
     alert.status = "cancelled"
     alert.cancelled_at = now
     alert.updated_at = now
     alert.escalation_due_at = None
-    existing = await _deliverable(session, alert.id)
+    existing = await delivered_to(session, alert.id)
     await repository.insert_deliveries(
         session,
         alert_id=alert.id,
@@ -387,7 +395,7 @@ async def cancel_alert(session: AsyncSession, alert_id: int, *, reason: str, act
         case_id=alert.case_id,
         vessel_mmsis=existing,
     )
-    await _notify_deliveries(session, alert.id, existing)
+    await notify_deliveries(session, alert.id, existing)
     return alert
 
 
@@ -412,6 +420,12 @@ async def record_answer(
     if not await was_alerted(session, alert_id=alert_id, mmsi=mmsi):
         raise NotAlerted(f"vessel {mmsi} was not alerted for alert {alert_id}")
     alert = await get_alert(session, alert_id)
+    if alert.status == "stood_down" and body.kind not in ANSWERS_AFTER_STAND_DOWN:
+        allowed = ", ".join(sorted(ANSWERS_AFTER_STAND_DOWN))
+        raise AlertStoodDown(
+            f"alert {alert_id} was stood down (its case has ended): a {body.kind} answer is no "
+            f"longer accepted; only {allowed} reports are"
+        )
     now = utcnow()
     data = body.model_dump(mode="json", exclude={"kind", "client_msg_id"})
     answer = ShipAnswer(

@@ -1,4 +1,4 @@
-"""Start and stop one process's alerts machinery: hub, /ws/ship, RCC feed, escalation."""
+"""One process's alerts machinery: hub, /ws/ship, RCC feed, jobs (escalation, stand-down)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from alerts.config import AlertsSettings, get_alerts_settings
 from alerts.lifecycle.escalation import EscalationJob
+from alerts.lifecycle.standdown import StandDownJob
 from alerts.live.gc_policy import GcPolicy
 from alerts.live.hub import Hub
 from alerts.live.rcc_feed import RccFeed
@@ -56,11 +57,13 @@ async def alerts_runtime(
     ship_server = ShipServer(hub, sessionmaker, settings, listener)
     rcc_feed = RccFeed(sessionmaker, listener, settings)
     job = EscalationJob(engine, sessionmaker, settings)
+    stand_down = StandDownJob(sessionmaker, listener, sweep_s=settings.stand_down_sweep_s)
     await hub.start()
     await rcc_feed.start()
     port = await ship_server.start()
     if escalation:
         await job.start()
+    await stand_down.start()
     log.info("/ws/ship listening on %s:%s", settings.ship_ws_host, port)
     if freeze_gc:
         # Long-lived start-up objects leave the collector's generations: shorter full-GC pauses.
@@ -70,12 +73,14 @@ async def alerts_runtime(
     gc_task = asyncio.create_task(gc_policy.run(), name="gc-policy")
     runtime = AlertsRuntime(settings, sessionmaker, hub, ship_server, rcc_feed, job, port)
     runtime.extra["gc_policy"] = gc_policy
+    runtime.extra["stand_down"] = stand_down
     try:
         yield runtime
     finally:
         gc_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await gc_task
+        await stand_down.stop()
         await job.stop()
         await ship_server.stop()
         await rcc_feed.stop()

@@ -60,6 +60,12 @@ def describe(frame: dict[str, Any]) -> str:
     head = f"[seq {frame.get('seq')}] {frame.get('type', '?').upper()} alert {d.get('alert_id')}"
     if frame.get("type") == "cancel":
         return f"{head}: cancelled ({d.get('reason')})"
+    if frame.get("type") == "stand_down":
+        still = ", ".join(d.get("still_accepted") or ())
+        return (
+            f"[seq {frame.get('seq')}] STAND DOWN alert {d.get('alert_id')} case"
+            f" {d.get('case_reference')}: {d.get('reason')}; you may still report: {still}"
+        )
     datum = d.get("datum") or {}
     return (
         f"{head} case {d.get('case_reference')} at {datum.get('lat')}, {datum.get('lon')}"

@@ -74,3 +74,13 @@ async def count_events(session: AsyncSession, case_id: int, kind: str) -> int:
         select(func.count()).where(CaseEvent.case_id == case_id, CaseEvent.kind == kind)
     )
     return int(value or 0)
+
+
+async def statuses(session: AsyncSession, case_ids: Sequence[int]) -> dict[int, str]:
+    """Case id -> status for the given ids (unknown ids left out)."""
+    if not case_ids:
+        return {}
+    rows = await session.execute(
+        select(DistressCase.id, DistressCase.status).where(DistressCase.id.in_(list(case_ids)))
+    )
+    return {int(r[0]): str(r[1]) for r in rows}

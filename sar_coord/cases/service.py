@@ -44,6 +44,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "false_alarm": frozenset(),
 }
 TERMINAL = frozenset({"closed", "cancelled", "false_alarm"})
+"""A case in one of these has ended: its ships are stood down (by the alerts feature)."""
 REQUIRED_FIELDS = frozenset({"datum_uncertainty_nm", "datum_at"})
 FACT_FIELDS = (
     "persons_on_board",
@@ -301,6 +302,16 @@ async def record_rcc(
     await session.flush()
     await add_event(session, case, actor, kind, {"rcc": body.rcc, "at": at.isoformat()})
     return case
+
+
+async def ended_cases(session: AsyncSession, case_ids: list[int]) -> dict[int, str]:
+    """Case id -> status of those among `case_ids` that have ended (closed, cancelled, false alarm).
+
+    The alerts feature asks this when a case changes (CASES notification) and in its sweep, to
+    stand down the ships of an ended case; sar_coord never imports alerts (DESIGN.md rule 1).
+    """
+    found = await repository.statuses(session, case_ids)
+    return {case_id: st for case_id, st in found.items() if st in TERMINAL}
 
 
 def case_drift(case: DistressCase) -> Drift:
