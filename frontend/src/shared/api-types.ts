@@ -1124,6 +1124,8 @@ export interface components {
             updated_at: string;
             /** Cancelled At */
             cancelled_at: string | null;
+            /** Stood Down At */
+            stood_down_at: string | null;
             /** Escalations */
             escalations: number;
             /** Recipients */
@@ -1160,6 +1162,8 @@ export interface components {
             updated_at: string;
             /** Cancelled At */
             cancelled_at: string | null;
+            /** Stood Down At */
+            stood_down_at: string | null;
             /** Escalations */
             escalations: number;
         };
