@@ -1,7 +1,7 @@
 // Websocket frames as the back end writes them (alerts/live/rcc_feed.py, alerts/lifecycle/service.py,
 // alerts/live/ship_channel.py).
 import { describe, expect, it } from "vitest";
-import { ackFrame, answerFrame, parseRccEvent, parseShipMessage, type Envelope } from "../src/shared/api";
+import { ackFrame, answerFrame, ENDED_ALERT_STATUSES, parseRccEvent, parseShipMessage, type Envelope } from "../src/shared/api";
 import { answerText } from "../src/rcc/answers";
 
 const env = (type: string, data: Record<string, unknown>, seq?: number): Envelope => ({ v: 1, type, seq, ts: "2026-11-28T11:00:00.000Z", data });
@@ -52,6 +52,16 @@ describe("ship channel", () => {
     expect(u.kind === "alert" && u.alert.status).toBe("updated");
     expect(c.kind === "alert" && c.alert.status).toBe("cancelled");
     expect(c.kind === "alert" && c.alert.message).toContain("resolved");
+  });
+  it("reads a stand-down as history with its reason, keeping the alert's text", () => {
+    const sd = parseShipMessage(env("stand_down", { alert_id: 7, case_id: 2, case_reference: "SAR-20261204-ABC123", case_status: "closed", reason: "case closed" }, 8));
+    expect(sd.kind).toBe("alert");
+    if (sd.kind === "alert") {
+      expect(sd.alert).toMatchObject({ alertId: 7, status: "stood_down", standDownReason: "case closed", caseReference: "SAR-20261204-ABC123", message: "", seq: 8 });
+      expect(ENDED_ALERT_STATUSES.has(sd.alert.status)).toBe(true);
+    }
+    const live = parseShipMessage(env("alert", payload, 5));
+    expect(live.kind === "alert" && ENDED_ALERT_STATUSES.has(live.alert.status)).toBe(false);
   });
   it("reads answer receipts", () => {
     expect(parseShipMessage(env("answer_ack", { client_msg_id: "a1", answer_id: 3, duplicate: false }))).toMatchObject({ kind: "answer_result", clientMsgId: "a1", ok: true });

@@ -109,8 +109,12 @@ export interface ShipAlert {
   alertId: number | string;
   caseId: number | string | null;
   kind: string;
-  status: "active" | "updated" | "cancelled";
+  status: "active" | "updated" | "cancelled" | "stood_down";
   message: string;
+  /** The case reference (SAR-YYYYMMDD-XXXXXX) the alert is about, when the server sent it. */
+  caseReference: string | null;
+  /** Why the ship was stood down (case closed, cancelled, false alarm); null while live. */
+  standDownReason: string | null;
   lat: number | null;
   lon: number | null;
   uncertaintyNm: number | null;
@@ -129,7 +133,10 @@ export type ShipMessage =
   | { kind: "error"; message: string }
   | { kind: "other"; type: string };
 
-/** Classify an envelope from /ws/ship (alerts, updates, cancellations, answer receipts). */
+/** Alert statuses that no longer ask the ship to act: shown as history, never as an alarm. */
+export const ENDED_ALERT_STATUSES: ReadonlySet<ShipAlert["status"]> = new Set(["cancelled", "stood_down"]);
+
+/** Classify an envelope from /ws/ship (alerts, updates, cancellations, stand-downs, answer receipts). */
 export function parseShipMessage(env: Envelope): ShipMessage {
   const t = env.type.toLowerCase();
   const d = (env.data ?? {}) as Record<string, unknown>;
@@ -141,7 +148,7 @@ export function parseShipMessage(env: Envelope): ShipMessage {
       ok: !/reject|error/.test(t),
       detail: String(d.detail ?? d.code ?? ""),
     };
-  if (/alert|update|cancel/.test(t)) {
+  if (/alert|update|cancel|stand_down/.test(t)) {
     const a = (d.alert ?? d) as Record<string, unknown>;
     const c = (a.case ?? d.case ?? {}) as Record<string, unknown>;
     const datum = (a.datum ?? c.datum ?? {}) as Record<string, unknown>;
@@ -153,8 +160,18 @@ export function parseShipMessage(env: Envelope): ShipMessage {
         alertId: (a.alert_id ?? a.id ?? d.alert_id) as number | string,
         caseId: (a.case_id ?? c.id ?? null) as number | string | null,
         kind: String(a.kind ?? "alert"),
-        status: /cancel/.test(t) || a.status === "cancelled" ? "cancelled" : /update/.test(t) ? "updated" : "active",
-        message: String(a.message ?? (a.reason ? `Cancelled: ${a.reason}` : "")),
+        status:
+          t === "stand_down" || a.status === "stood_down"
+            ? "stood_down"
+            : /cancel/.test(t) || a.status === "cancelled"
+              ? "cancelled"
+              : /update/.test(t)
+                ? "updated"
+                : "active",
+        // A stand-down carries no text of its own: the alert's message stays as it was.
+        message: t === "stand_down" ? "" : String(a.message ?? (a.reason ? `Cancelled: ${a.reason}` : "")),
+        caseReference: s(a.case_reference ?? c.reference),
+        standDownReason: t === "stand_down" ? String(a.reason ?? "stood down") : null,
         lat: n(datum.lat ?? a.lat ?? c.lat),
         lon: n(datum.lon ?? a.lon ?? c.lon),
         uncertaintyNm: n(a.datum_uncertainty_nm ?? c.datum_uncertainty_nm),

@@ -1,6 +1,6 @@
 // Ship master view: alerts with alarm until acknowledged, detail with map, answers, resume by seq.
 import L from "leaflet";
-import { ackFrame, answerFrame, api, parseShipMessage, shipChannelCandidates, type AnswerKind, type Envelope, type ShipAlert } from "../shared/api";
+import { ackFrame, answerFrame, api, ENDED_ALERT_STATUSES, parseShipMessage, shipChannelCandidates, type AnswerKind, type Envelope, type ShipAlert } from "../shared/api";
 import { Alarm } from "./audio";
 import { circleRing, formatLatLon } from "../shared/geo";
 import type { View } from "../shared/view";
@@ -56,7 +56,8 @@ export function shipView(body: HTMLElement, s: Session): View {
   }
 
   function unacked(): ShipAlert[] {
-    return [...alerts.values()].filter((a) => !acked.has(ackKey(a)) && a.status !== "cancelled");
+    // Cancelled and stood-down alerts are history: they never raise the alarm, not even after a re-login.
+    return [...alerts.values()].filter((a) => !acked.has(ackKey(a)) && !ENDED_ALERT_STATUSES.has(a.status));
   }
   const ackKey = (a: ShipAlert) => `${a.alertId}:${a.seq ?? 0}`;
 
@@ -97,8 +98,8 @@ export function shipView(body: HTMLElement, s: Session): View {
         ? h("li", { class: "muted" }, "No alerts. This screen sounds an alarm when one arrives.")
         : list.map((a) =>
             h("li", { class: `alert-item ${String(a.alertId) === selected ? "selected" : ""} ${a.status}`, "data-alert-id": String(a.alertId), onclick: () => select(String(a.alertId)) },
-              h("span", { class: `badge ${a.status}` }, a.status),
-              h("strong", {}, ` Alert ${a.alertId}`),
+              h("span", { class: `badge ${a.status}` }, a.status.replace("_", " ")),
+              h("strong", {}, ` ${alertTitle(a)}`),
               h("div", { class: "muted" }, `${utc(a.issuedAt)} · ${a.personsOnBoard ?? "?"} persons`),
             ),
           ),
@@ -119,8 +120,11 @@ export function shipView(body: HTMLElement, s: Session): View {
     const mapEl = h("div", { class: "map small", id: "alert-map" });
     mount(
       detailEl,
-      h("h2", {}, `Alert ${a.alertId} `, h("span", { class: `badge ${a.status}` }, a.status)),
+      h("h2", {}, `${alertTitle(a)} `, h("span", { class: `badge ${a.status}` }, a.status.replace("_", " "))),
       a.status === "cancelled" ? h("div", { class: "banner ok" }, "This alert was cancelled by the RCC.") : null,
+      a.status === "stood_down"
+        ? h("div", { class: "banner ok", id: "stood-down" }, `Stood down by the RCC: ${a.standDownReason ?? "case ended"}. You may still report arrival on scene, people rescued or a message.`)
+        : null,
       h("p", { class: "alert-message" }, a.message),
       h("dl", { class: "facts" },
         h("dt", {}, "Position"), h("dd", {}, a.lat != null && a.lon != null ? formatLatLon(a.lat, a.lon) : "not given"),
@@ -131,7 +135,7 @@ export function shipView(body: HTMLElement, s: Session): View {
         h("dt", {}, "Responsible RCC"), h("dd", { id: "alert-rcc" }, a.rcc ?? "not derived yet"),
       ),
       mapEl,
-      a.status === "cancelled" ? null : answerForms(a),
+      a.status === "cancelled" ? null : answerForms(a, a.status === "stood_down"),
       h("h3", {}, "Sent answers"),
       h("ul", { class: "sent", id: "sent-answers" }, outbox.forAlert(a.alertId).map((m) => h("li", {}, `${utc(m.at)} ${m.kind} · ${m.state}`))),
     );
@@ -164,7 +168,8 @@ export function shipView(body: HTMLElement, s: Session): View {
     select(String(a.alertId));
   }
 
-  function answerForms(a: ShipAlert): HTMLElement {
+  /** The answer rows; after a stand-down only reports of what happened (on scene, rescued, message). */
+  function answerForms(a: ShipAlert, reportsOnly: boolean): HTMLElement {
     const eta = h("input", { type: "number", id: "eta-min", min: 0, max: 6000, placeholder: "minutes", required: true });
     const reason = h("select", { id: "decline-reason" },
       h("option", { value: "too_far" }, "Too far"), h("option", { value: "not_capable" }, "Not capable"),
@@ -176,13 +181,13 @@ export function shipView(body: HTMLElement, s: Session): View {
     const posNote = h("input", { id: "pos-note", placeholder: "e.g. 3 medical cases, asylum requests" });
     const msg = h("input", { id: "rcc-message", placeholder: "message to the RCC" });
     return h("div", { class: "answers" },
-      h("div", { class: "answer-row" }, h("label", { class: "inline" }, "ETA on scene in ", eta, " min"),
+      reportsOnly ? null : h("div", { class: "answer-row" }, h("label", { class: "inline" }, "ETA on scene in ", eta, " min"),
         h("button", { id: "accept", class: "ok", onclick: () => {
           const v = Number(eta.value);
           if (!eta.value || !(v >= 0)) return notify("Give your ETA in minutes to accept.", "error");
           answer(a, "accept", { eta: new Date(Date.now() + v * 60_000).toISOString() });
         } }, "Accept")),
-      h("div", { class: "answer-row" }, reason, reasonText,
+      reportsOnly ? null : h("div", { class: "answer-row" }, reason, reasonText,
         h("button", { id: "decline", class: "secondary", onclick: () => answer(a, "decline", { reason: reason.value, note: reasonText.value || undefined }) }, "Decline")),
       h("div", { class: "answer-row" }, h("button", { id: "on-scene", onclick: () => answer(a, "on_scene", {}) }, "On scene")),
       h("div", { class: "answer-row" }, h("span", {}, "Rescued (counts only, no names):"),
@@ -192,7 +197,7 @@ export function shipView(body: HTMLElement, s: Session): View {
           if (by.adults + by.minors + by.deceased <= 0) return notify("Enter how many people were rescued.", "error");
           answer(a, "rescued", { counts: by });
         } }, "Report rescued")),
-      h("div", { class: "answer-row" }, posNote, h("button", { id: "request-pos", onclick: () => answer(a, "request_pos", { note: posNote.value || undefined }) }, "Request place of safety")),
+      reportsOnly ? null : h("div", { class: "answer-row" }, posNote, h("button", { id: "request-pos", onclick: () => answer(a, "request_pos", { note: posNote.value || undefined }) }, "Request place of safety")),
       h("div", { class: "answer-row" }, msg, h("button", { id: "send-message", class: "ghost", onclick: () => msg.value && answer(a, "message", { text: msg.value }) }, "Send")),
     );
   }
@@ -320,6 +325,11 @@ export function shipView(body: HTMLElement, s: Session): View {
       detailMap?.remove();
     },
   };
+}
+
+/** Alerts are named by their case reference when the server sent one. */
+function alertTitle(a: ShipAlert): string {
+  return a.caseReference ? `${a.caseReference} (alert ${a.alertId})` : `Alert ${a.alertId}`;
 }
 
 function nonNull(a: ShipAlert): Partial<ShipAlert> {
