@@ -33,6 +33,19 @@ class Disembarkation(Base):
             name="counts_non_negative",
         ),
         CheckConstraint("unaccompanied_minors <= minors", name="unaccompanied_within_minors"),
+        CheckConstraint(
+            "protection_asked IS NULL OR protection_asked IN"
+            " ('asked','not_asked','could_not_ask','unknown')",
+            name="protection_asked_known",
+        ),
+        CheckConstraint(
+            "asylum_procedure_access IS NULL OR asylum_procedure_access IN ('yes','no','unknown')",
+            name="asylum_procedure_access_known",
+        ),
+        CheckConstraint(
+            "medical_screening IS NULL OR medical_screening IN ('yes','no','unknown')",
+            name="medical_screening_known",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -61,6 +74,10 @@ class Disembarkation(Base):
     assignment_by: Mapped[str | None] = mapped_column(String(120))
     assignment_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     assignment_reference: Mapped[str | None] = mapped_column(String(120))
+    # What the rules need to know about the landing; NULL only on records made before them.
+    protection_asked: Mapped[str | None] = mapped_column(String(16))
+    asylum_procedure_access: Mapped[str | None] = mapped_column(String(8))
+    medical_screening: Mapped[str | None] = mapped_column(String(8))
     notes: Mapped[str | None] = mapped_column(Text)
     recorded_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("app_user.id", ondelete="SET NULL")

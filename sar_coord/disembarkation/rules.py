@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from sar_coord.places.citation import known_from
 
-RULESET_VERSION = "2026-11.1"
+RULESET_VERSION = "2026-12.1"
 DEFAULT_MAX_ON_BOARD_H = 72.0
 
 
@@ -19,8 +19,13 @@ class Outcome(StrEnum):
     """Result of one rule."""
 
     PASS = "pass"
+    CANNOT_JUDGE = "cannot_judge"
     FLAG = "flag"
     VIOLATION = "violation"
+
+
+# Worst last: a fact the rule needs is missing (cannot judge) is never a pass.
+OUTCOME_ORDER = (Outcome.PASS, Outcome.CANNOT_JUDGE, Outcome.FLAG, Outcome.VIOLATION)
 
 
 class DesignationStatus(StrEnum):
@@ -188,6 +193,11 @@ class DisembarkationFacts:
     assignment: Assignment | None = None
     transfers: tuple[Transfer, ...] = ()
     vessel_names: dict[str, str] = field(default_factory=dict)
+    # asked / not_asked / could_not_ask / unknown: were people asked if they sought protection?
+    protection_asked: str = "unknown"
+    asylum_procedure_access: str = "unknown"  # yes / no / unknown, at the landing place
+    medical_screening: str = "unknown"  # yes / no / unknown, on landing
+    medical_cases: int = 0
 
     def name(self, vessel: str) -> str:
         """Return a display name for a vessel id."""
@@ -230,8 +240,7 @@ class Evaluation:
     @property
     def outcome(self) -> Outcome:
         """Return the worst outcome across rules."""
-        order = [Outcome.PASS, Outcome.FLAG, Outcome.VIOLATION]
-        return max((r.outcome for r in self.results), key=order.index, default=Outcome.PASS)
+        return max((r.outcome for r in self.results), key=OUTCOME_ORDER.index, default=Outcome.PASS)
 
 
 def _describe(d: Designation | None) -> str:
@@ -266,6 +275,27 @@ def rule_a_place_not_safe(f: DisembarkationFacts, reg: RegistrySnapshot) -> Rule
             f" {_describe(d)}; legal basis: {d.legal_basis}. Refoulement risk.",
             (f.disembarking_vessel,),
         )
+    if d is None or d.status is DesignationStatus.UNASSESSED:
+        return RuleResult(
+            "a_place_not_safe",
+            Outcome.CANNOT_JUDGE,
+            f"Cannot judge: missing an assessment of {f.place()} on"
+            f" {f.disembarked_at.date()}: {_describe(d)}.",
+        )
+    dissent = [
+        x
+        for x in reg.for_place(f.port_country, f.port_locode)
+        if x.status is DesignationStatus.NOT_SAFE and (x.locode or None) == (d.locode or None)
+    ]
+    if dissent:
+        return RuleResult(
+            "a_place_not_safe",
+            Outcome.FLAG,
+            f"Contradictory sources: {_describe(d)}, but in force the same day "
+            + "; ".join(_describe(x) for x in dissent)
+            + ". The latest designation was applied; check the sources.",
+            (f.disembarking_vessel,),
+        )
     return RuleResult(
         "a_place_not_safe",
         Outcome.PASS,
@@ -275,6 +305,15 @@ def rule_a_place_not_safe(f: DisembarkationFacts, reg: RegistrySnapshot) -> Rule
 
 def rule_b_departure_country(f: DisembarkationFacts, reg: RegistrySnapshot) -> RuleResult:
     """(b) Disembarking in the departure country while anyone seeks asylum is flagged."""
+    if f.persons_seeking_asylum > 0 and f.protection_asked in ("not_asked", "could_not_ask"):
+        return RuleResult(
+            "b_departure_country_asylum",
+            Outcome.FLAG,
+            f"Contradictory facts: {f.persons_seeking_asylum} person(s) seek asylum, yet people"
+            f" were recorded as {f.protection_asked.replace('_', ' ')} whether they sought"
+            " protection.",
+            (f.disembarking_vessel,),
+        )
     if f.persons_seeking_asylum > 0 and f.departure_country == f.port_country:
         return RuleResult(
             "b_departure_country_asylum",
@@ -290,6 +329,15 @@ def rule_b_departure_country(f: DisembarkationFacts, reg: RegistrySnapshot) -> R
             f"{f.persons_seeking_asylum} person(s) seek asylum but the departure country was not"
             " recorded, so return to it cannot be excluded.",
             (f.disembarking_vessel,),
+        )
+    returned = f.departure_country is None or f.departure_country == f.port_country
+    if f.persons_seeking_asylum == 0 and returned and f.protection_asked != "asked":
+        return RuleResult(
+            "b_departure_country_asylum",
+            Outcome.CANNOT_JUDGE,
+            "Cannot judge: missing whether anyone seeks asylum (people were"
+            f" {f.protection_asked.replace('_', ' ')} whether they sought protection) for a"
+            f" landing in {f.port_country}, which is the departure country or may be.",
         )
     return RuleResult(
         "b_departure_country_asylum",
@@ -308,6 +356,14 @@ def rule_c_assignment(f: DisembarkationFacts, reg: RegistrySnapshot) -> RuleResu
             Outcome.FLAG,
             "No place-of-safety assignment by an RCC was recorded"
             " (MSC.167(78) 6.7, SAR Convention).",
+            (f.disembarking_vessel,),
+        )
+    if a.assigned_at > f.disembarked_at:
+        return RuleResult(
+            "c_rcc_assignment",
+            Outcome.FLAG,
+            f"Contradictory facts: assigned by {a.assigned_by} at {a.assigned_at.isoformat()},"
+            f" after the landing at {f.disembarked_at.isoformat()}.",
             (f.disembarking_vessel,),
         )
     return RuleResult(
@@ -413,7 +469,23 @@ def rule_f_handover(f: DisembarkationFacts, reg: RegistrySnapshot) -> RuleResult
     chain = handover_chain(f)
     if not chain:
         return RuleResult("f_handover_chain", Outcome.PASS, "No ship-to-ship handover.")
-    if d is None or d.status is not DesignationStatus.NOT_SAFE:
+    late = [t for t in chain if t.at is not None and t.at > f.disembarked_at]
+    if late:
+        return RuleResult(
+            "f_handover_chain",
+            Outcome.FLAG,
+            "Contradictory facts: handover(s) recorded after the landing: "
+            + "; ".join(f"{f.name(t.from_vessel)} to {f.name(t.to_vessel)}" for t in late),
+            tuple(dict.fromkeys(t.from_vessel for t in late)),
+        )
+    if d is None or d.status is DesignationStatus.UNASSESSED:
+        return RuleResult(
+            "f_handover_chain",
+            Outcome.CANNOT_JUDGE,
+            f"Cannot judge: {len(chain)} handover(s) towards a landing at {f.place()}, which"
+            " has no assessment that day.",
+        )
+    if d.status is not DesignationStatus.NOT_SAFE:
         return RuleResult(
             "f_handover_chain",
             Outcome.PASS,
@@ -433,6 +505,133 @@ def rule_f_handover(f: DisembarkationFacts, reg: RegistrySnapshot) -> RuleResult
     )
 
 
+# What the record may say about each fact; "unknown" is never read as "no problem".
+PROTECTION_ASKED = ("asked", "not_asked", "could_not_ask", "unknown")
+YES_NO_UNKNOWN = ("yes", "no", "unknown")
+_SAID = {
+    "asked": "asked",
+    "not_asked": "not asked",
+    "could_not_ask": "could not be asked",
+    "unknown": "not recorded",
+}
+
+
+def protection_contradiction(f: DisembarkationFacts) -> str | None:
+    """Return why the record contradicts itself about protection, or None."""
+    if f.persons_seeking_asylum > 0 and f.protection_asked in ("not_asked", "could_not_ask"):
+        return (
+            f"the record says {f.persons_seeking_asylum} person(s) seek asylum but also that"
+            f" people were {_SAID[f.protection_asked]} whether they sought protection"
+        )
+    return None
+
+
+def rule_g_protection_asked(f: DisembarkationFacts, reg: RegistrySnapshot) -> RuleResult:
+    """(g) Were the people asked whether they sought protection (IMO/ICS/UNHCR Rescue at Sea)?"""
+    rule = "g_protection_asked"
+    contradiction = protection_contradiction(f)
+    if contradiction:
+        return RuleResult(
+            rule, Outcome.FLAG, f"Contradictory facts: {contradiction}.", (f.disembarking_vessel,)
+        )
+    if f.protection_asked == "not_asked":
+        return RuleResult(
+            rule,
+            Outcome.FLAG,
+            "Nobody asked the people whether they sought protection; the master must tell the"
+            " RCC of anyone seeking asylum (IMO/ICS/UNHCR, Rescue at Sea).",
+            tuple(dict.fromkeys([f.rescuing_vessel, f.disembarking_vessel])),
+        )
+    if f.protection_asked == "could_not_ask":
+        return RuleResult(
+            rule,
+            Outcome.PASS,
+            "People could not be asked whether they sought protection before landing; the"
+            " authorities at the landing place must ask.",
+        )
+    if f.protection_asked == "asked":
+        return RuleResult(
+            rule,
+            Outcome.PASS,
+            f"People were asked whether they sought protection; {f.persons_seeking_asylum}"
+            " said they did.",
+        )
+    return RuleResult(
+        rule,
+        Outcome.CANNOT_JUDGE,
+        "Cannot judge: missing whether people were asked if they sought protection.",
+    )
+
+
+def rule_h_asylum_procedure(f: DisembarkationFacts, reg: RegistrySnapshot) -> RuleResult:
+    """(h) Had the people access to an asylum procedure at the landing place?"""
+    rule = "h_asylum_procedure"
+    d = reg.status_of(f.port_country, f.port_locode)
+    if (
+        f.asylum_procedure_access == "yes"
+        and d is not None
+        and d.status is DesignationStatus.NOT_SAFE
+    ):
+        return RuleResult(
+            rule,
+            Outcome.FLAG,
+            f"Contradictory facts: the record says there was access to an asylum procedure at"
+            f" {f.place()}, designated not safe (designation #{d.id}: {d.citation}).",
+            (f.disembarking_vessel,),
+        )
+    if f.asylum_procedure_access == "yes":
+        return RuleResult(
+            rule, Outcome.PASS, f"Access to an asylum procedure at {f.place()} was recorded."
+        )
+    if f.asylum_procedure_access == "no":
+        if f.persons_seeking_asylum > 0 or f.protection_asked != "asked":
+            who = (
+                f"{f.persons_seeking_asylum} person(s) seek asylum"
+                if f.persons_seeking_asylum > 0
+                else f"people were {_SAID[f.protection_asked]} whether they sought protection"
+            )
+            return RuleResult(
+                rule,
+                Outcome.FLAG,
+                f"No access to an asylum procedure at {f.place()} while {who}.",
+                (f.disembarking_vessel,),
+            )
+        return RuleResult(
+            rule,
+            Outcome.PASS,
+            f"No access to an asylum procedure at {f.place()}; everyone was asked and nobody"
+            " sought protection.",
+        )
+    return RuleResult(
+        rule, Outcome.CANNOT_JUDGE, "Cannot judge: missing access to an asylum procedure."
+    )
+
+
+def rule_i_medical_screening(f: DisembarkationFacts, reg: RegistrySnapshot) -> RuleResult:
+    """(i) Were the people medically screened on landing (MSC.167(78) 6.12: medical care)?"""
+    rule = "i_medical_screening"
+    if f.medical_screening == "yes" and f.persons_disembarked == 0:
+        return RuleResult(
+            rule,
+            Outcome.FLAG,
+            "Contradictory facts: medical screening recorded but nobody was disembarked.",
+            (f.disembarking_vessel,),
+        )
+    if f.medical_screening == "yes":
+        return RuleResult(rule, Outcome.PASS, "Medical screening on landing was recorded.")
+    if f.medical_screening == "no":
+        return RuleResult(
+            rule,
+            Outcome.FLAG,
+            f"No medical screening on landing ({f.medical_cases} medical case(s) recorded);"
+            " a place of safety must meet medical needs (MSC.167(78) 6.12).",
+            (f.disembarking_vessel,),
+        )
+    return RuleResult(
+        rule, Outcome.CANNOT_JUDGE, "Cannot judge: missing whether people were medically screened."
+    )
+
+
 def evaluate(
     facts: DisembarkationFacts,
     registry: RegistrySnapshot,
@@ -447,6 +646,9 @@ def evaluate(
         rule_d_headcount,
         make_rule_e(max_on_board_h),
         rule_f_handover,
+        rule_g_protection_asked,
+        rule_h_asylum_procedure,
+        rule_i_medical_screening,
     )
     return Evaluation(
         RULESET_VERSION,

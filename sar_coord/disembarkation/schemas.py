@@ -68,6 +68,15 @@ class DisembarkationCreate(StrictModel):
     persons_seeking_asylum: int = Field(0, ge=0)
     departure_country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
     assignment: AssignmentIn | None = None
+    protection_asked: Literal["asked", "not_asked", "could_not_ask", "unknown"] = Field(
+        "unknown", description="were people asked whether they sought protection?"
+    )
+    asylum_procedure_access: Literal["yes", "no", "unknown"] = Field(
+        "unknown", description="access to an asylum procedure at the landing place"
+    )
+    medical_screening: Literal["yes", "no", "unknown"] = Field(
+        "unknown", description="medical screening on landing"
+    )
     notes: str | None = Field(
         None,
         max_length=4000,
@@ -140,6 +149,9 @@ class DisembarkationRead(BaseModel):
     persons_seeking_asylum: int
     departure_country: str | None
     assignment: AssignmentIn | None
+    protection_asked: str | None = None
+    asylum_procedure_access: str | None = None
+    medical_screening: str | None = None
     notes: str | None
     recorded_at: datetime
     transfers: list[TransferRead]

@@ -61,6 +61,10 @@ def facts_of(
             for t in transfers
         ),
         vessel_names=names,
+        protection_asked=d.protection_asked or "unknown",
+        asylum_procedure_access=d.asylum_procedure_access or "unknown",
+        medical_screening=d.medical_screening or "unknown",
+        medical_cases=d.medical_cases,
     )
 
 
@@ -113,6 +117,9 @@ async def record_disembarkation(
         assignment_by=a.assigned_by if a else None,
         assignment_at=a.assigned_at if a else None,
         assignment_reference=a.reference if a else None,
+        protection_asked=data.protection_asked,
+        asylum_procedure_access=data.asylum_procedure_access,
+        medical_screening=data.medical_screening,
         notes=data.notes,
         recorded_by_user_id=recorded_by_user_id,
     )
@@ -294,6 +301,9 @@ def to_read(
             if d.assignment_by and d.assignment_at and d.assignment_reference
             else None
         ),
+        protection_asked=d.protection_asked,
+        asylum_procedure_access=d.asylum_procedure_access,
+        medical_screening=d.medical_screening,
         notes=d.notes,
         recorded_at=d.recorded_at,
         transfers=[

@@ -167,12 +167,14 @@ def _walk(c: httpx.Client, proc, home: Path, env: dict[str, str], log: Path) -> 
             "persons_seeking_asylum": 70, "departure_country": "LY",
             "assignment": {"assigned_by": "Demo RCC", "assigned_at": assigned_at,
                            "reference": "POS-DEMO-1"},
+            "protection_asked": "asked", "asylum_procedure_access": "yes",
+            "medical_screening": "yes",
         },
     )  # fmt: skip
     assert record.status_code == 201, record.text
     evaluation = record.json()["evaluations"][-1]
     assert evaluation["outcome"] == "pass", evaluation
-    assert len(evaluation["results"]) == 6
+    assert len(evaluation["results"]) == 9
     r = c.post(f"/api/v1/cases/{cid}/status", headers=rcc, json={"status": "disembarked"})
     assert r.status_code == 200, r.text
 

@@ -35,6 +35,9 @@ def body(case_id: int, **over: Any) -> dict[str, Any]:
             "reference": "IT-POS-1",
         },
         "notes": "two medical evacuations requested",
+        "protection_asked": "asked",
+        "asylum_procedure_access": "yes",
+        "medical_screening": "yes",
     }
     doc.update(over)
     return doc
@@ -49,7 +52,7 @@ async def test_record_and_evaluate_compliant(fclient, users, db_url, log_signer)
     d = r.json()
     ev = d["evaluations"][0]
     assert ev["outcome"] == "pass", ev
-    assert len(ev["results"]) == 6 and len(ev["registry_hash"]) == 64
+    assert len(ev["results"]) == 9 and len(ev["registry_hash"]) == 64
     assert d["log_index"] is not None and ev["log_index"] == d["log_index"] + 1
 
     r = await fclient.get(

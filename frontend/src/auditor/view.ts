@@ -20,9 +20,15 @@ const RULE_HELP: Record<string, string> = {
     "MSC.167(78) 6.13: the ship is only a temporary place of safety; disembarkation should follow as soon as reasonably practicable.",
   f_handover_chain:
     "Ship-to-ship handovers must form a chain from the rescuing vessel to the disembarking one, so responsibility can be traced.",
+  g_protection_asked:
+    "Rescue at Sea guide (IMO/ICS/UNHCR): the master tells the RCC of anyone seeking asylum, so people must be asked. Not recorded: the rule cannot judge.",
+  h_asylum_procedure:
+    "Non-refoulement needs access to an asylum procedure where people are landed. Not recorded: the rule cannot judge.",
+  i_medical_screening:
+    "MSC.167(78) 6.12: a place of safety meets medical needs. Not recorded: the rule cannot judge.",
 };
 
-type Verdict = "pass" | "flag" | "violation" | "none";
+type Verdict = "pass" | "cannot_judge" | "flag" | "violation" | "none";
 
 function latestEvaluation(d: Disembarkation): Disembarkation["evaluations"][number] | null {
   const ev = [...(d.evaluations ?? [])].sort((a, b) => a.evaluated_at.localeCompare(b.evaluated_at));
@@ -31,15 +37,17 @@ function latestEvaluation(d: Disembarkation): Disembarkation["evaluations"][numb
 
 function verdict(d: Disembarkation): Verdict {
   const o = latestEvaluation(d)?.outcome?.toLowerCase();
-  return o === "pass" || o === "flag" || o === "violation" ? o : "none";
+  return o === "pass" || o === "cannot_judge" || o === "flag" || o === "violation" ? o : "none";
 }
 
-const LABEL: Record<Verdict, string> = { pass: "compliant", flag: "needs review", violation: "violation", none: "not evaluated" };
-const BADGE: Record<Verdict, string> = { pass: "compliant", flag: "review", violation: "non_compliant", none: "" };
+const LABEL: Record<Verdict, string> = {
+  pass: "compliant", cannot_judge: "cannot judge: facts missing", flag: "needs review", violation: "violation", none: "not evaluated",
+};
+const BADGE: Record<Verdict, string> = { pass: "compliant", cannot_judge: "review", flag: "review", violation: "non_compliant", none: "" };
 
 export function auditorView(body: HTMLElement, _s: Session): View {
   const filterStatus = h("select", { id: "f-status" }, h("option", { value: "" }, "any result"),
-    h("option", { value: "pass" }, "compliant"), h("option", { value: "flag" }, "needs review"), h("option", { value: "violation" }, "violation"));
+    h("option", { value: "pass" }, "compliant"), h("option", { value: "cannot_judge" }, "cannot judge"), h("option", { value: "flag" }, "needs review"), h("option", { value: "violation" }, "violation"));
   const filterText = h("input", { id: "f-text", placeholder: "vessel, MMSI, place, country, case" });
   const filterFrom = h("input", { id: "f-from", type: "date" });
   const filterTo = h("input", { id: "f-to", type: "date" });
