@@ -18,6 +18,11 @@ class DisembarkationSettings(BaseSettings):
     max_on_board_h: float = Field(
         72.0, gt=0, description="Rule (e): longest acceptable rescue-to-disembarkation time, hours."
     )
+    open_chain_after_h: float = Field(
+        72.0,
+        gt=0,
+        description="A rescue chain with people on board this long: no landing recorded.",
+    )
 
 
 @functools.lru_cache(maxsize=1)

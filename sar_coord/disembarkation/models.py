@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -124,5 +125,44 @@ class ComplianceEvaluation(Base):
     designations: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
     requested_by: Mapped[str | None] = mapped_column(String(120))
     evaluated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class RescueStep(Base):
+    """One step of a rescue chain: a rescue (no from vessel) or a ship-to-ship transfer."""
+
+    __tablename__ = "rescue_step"
+    __table_args__ = (
+        CheckConstraint("kind IN ('rescue','transfer')", name="kind_known"),
+        CheckConstraint("(kind = 'rescue') = (from_mmsi IS NULL)", name="transfer_has_from_vessel"),
+        CheckConstraint(
+            "persons_total > 0 AND minors >= 0 AND unaccompanied_minors >= 0 AND women >= 0"
+            " AND medical_cases >= 0 AND deceased >= 0",
+            name="counts_valid",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("distress_case.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(8))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    from_mmsi: Mapped[int | None] = mapped_column(BigInteger)
+    to_mmsi: Mapped[int] = mapped_column(BigInteger)
+    to_vessel_name: Mapped[str | None] = mapped_column(String(120))
+    persons_total: Mapped[int] = mapped_column(Integer)
+    minors: Mapped[int] = mapped_column(Integer, default=0)
+    unaccompanied_minors: Mapped[int] = mapped_column(Integer, default=0)
+    women: Mapped[int] = mapped_column(Integer, default=0)
+    medical_cases: Mapped[int] = mapped_column(Integer, default=0)
+    deceased: Mapped[int] = mapped_column(Integer, default=0)
+    recorded_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL")
+    )
+    recorded_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

@@ -175,3 +175,64 @@ class ReevaluationCreate(StrictModel):
     as_known: Literal["then", "now"] = Field(
         description="then: only sources public by the landing; now: every source recorded since"
     )
+
+
+class RescueStepCreate(StrictModel):
+    """A rescue (no from_mmsi) or a ship-to-ship transfer within a case; counts only."""
+
+    kind: Literal["rescue", "transfer"]
+    at: AwareDatetime
+    lat: float | None = Field(None, ge=-90, le=90, description="WGS 84 degrees")
+    lon: float | None = Field(None, ge=-180, le=180, description="WGS 84 degrees")
+    from_mmsi: ReportedMmsi | None = Field(None, description="transfers only")
+    to_mmsi: ReportedMmsi
+    to_vessel_name: str | None = VesselName
+    persons: PersonCounts
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RescueStepCreate:
+        if (self.kind == "rescue") != (self.from_mmsi is None):
+            raise ValueError("a transfer names from_mmsi, a rescue does not")
+        if self.from_mmsi is not None and self.from_mmsi == self.to_mmsi:
+            raise ValueError("a transfer goes to another vessel")
+        if self.persons.total < 1:
+            raise ValueError("a step moves at least one person")
+        return self
+
+
+class RescueStepRead(BaseModel):
+    """A stored rescue or transfer step."""
+
+    id: int
+    case_id: int
+    kind: str
+    at: datetime
+    lat: float | None
+    lon: float | None
+    from_mmsi: int | None
+    to_mmsi: int
+    to_vessel_name: str | None
+    persons: PersonCounts
+    recorded_at: datetime
+    log_index: int | None = None
+
+
+class ChainLandingRead(BaseModel):
+    """A landing of the chain: a disembarkation record of the case."""
+
+    disembarkation_id: int
+    at: datetime
+    mmsi: int
+    persons: int
+    port_locode: str
+    outcome: str | None
+
+
+class RescueChainRead(BaseModel):
+    """A case's rescue chain: steps, landings, who still holds how many, and the judgement."""
+
+    case_id: int
+    steps: list[RescueStepRead]
+    landings: list[ChainLandingRead]
+    on_board: dict[str, int]
+    result: RuleResultRead
