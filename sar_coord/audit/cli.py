@@ -96,6 +96,37 @@ def _verify_pack(path: Path, data: bytes, verifier_key: str | None, trusted: Pat
     )
 
 
+@app.command("verify-report")
+def verify_report_cmd(
+    report: Annotated[Path, typer.Argument(help="transparency-report.csv")],
+    statement: Annotated[Path, typer.Argument(help="transparency-report.note (signed)")],
+    export: Annotated[Path, typer.Argument(help="JSON export of the log")],
+    verifier_key: Annotated[
+        str | None, typer.Option("--verifier-key", help="pinned log key (or a file with it)")
+    ] = None,
+) -> None:
+    """Recompute a transparency report from a log export and check its signed statement."""
+    from sar_coord.audit.verify_pack import verify_report
+
+    if verifier_key and Path(verifier_key).is_file():
+        verifier_key = Path(verifier_key).read_text().strip()
+    try:
+        problems = verify_report(
+            report.read_bytes(),
+            statement.read_text(),
+            json.loads(export.read_text()),
+            verifier_key=verifier_key,
+        )
+    except (OSError, ValueError) as exc:
+        typer.echo(f"FAIL: cannot read the report, statement or export: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    for problem in problems:
+        typer.echo(f"FAIL: {problem}", err=True)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo("OK: the report is signed by the log key and recomputes from the log export")
+
+
 def _database_url() -> str:
     from sar_coord.core.config import get_settings
 

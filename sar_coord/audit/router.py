@@ -18,6 +18,7 @@ from sar_coord.audit.evidence import build_evidence_pack, issue_rescue_record
 from sar_coord.audit.exceptions import LogEmpty
 from sar_coord.audit.export import build_export
 from sar_coord.audit.models import TransparencyLogEntry
+from sar_coord.audit.report_service import build_transparency_report
 from sar_coord.audit.repository import EntryFilter
 from sar_coord.audit.schemas import (
     CheckpointRead,
@@ -223,3 +224,22 @@ async def rescue_record(
     return RescueRecordRead(
         note=note, leaf_index=index, verifier_key=service.get_signer().verifier_key()
     )
+
+
+@router.get("/transparency-report.csv")
+async def transparency_report_csv(_: Auditor, session: SessionDep) -> Response:
+    """Aggregate report (landings by month, port, flag, rule outcome; counts only) as CSV."""
+    report = await build_transparency_report(session)
+    return Response(report.csv, media_type="text/csv")
+
+
+@router.get("/transparency-report.note")
+async def transparency_report_note(_: Auditor, session: SessionDep) -> PlainTextResponse:
+    """The signed statement of the report: log size, root and the CSV's SHA-256."""
+    return PlainTextResponse((await build_transparency_report(session)).note)
+
+
+@router.get("/transparency-report.html")
+async def transparency_report_html(_: Auditor, session: SessionDep) -> Response:
+    """The report as a printable page, with its signed statement."""
+    return Response((await build_transparency_report(session)).html, media_type="text/html")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import binascii
 import hashlib
 import io
@@ -188,3 +189,47 @@ def verify_evidence_pack(data: bytes, *, verifier_key: str | None = None) -> Pac
         if checked is not None:
             _check_proof(*checked, by_index.get(checked[0]), report.checkpoint, report)
     return report
+
+
+def verify_report(
+    csv_bytes: bytes, note: str, export: dict[str, Any], *, verifier_key: str | None
+) -> list[str]:
+    """Check a transparency report offline against a log export; return problems (none: OK).
+
+    The statement must be signed by the log key; its tree size and root must be those of the
+    export's first entries; recomputing the report from those entries must give the CSV.
+    """
+    from sar_coord.audit.transparency import report_csv, report_rows
+    from sar_coord.audit.verify import verify_export
+
+    problems: list[str] = []
+    checked = verify_export(export, verifier_key=verifier_key)
+    problems += [f"export: {p}" for p in checked.problems]
+    key = verifier_key or export.get("verifier_key")
+    try:
+        verifier = NoteVerifier.from_key_string(str(key))
+        text, sigs = split_note(note)
+    except CheckpointError as exc:
+        return [*problems, f"statement: {exc}"]
+    if not any(
+        name == verifier.name and sig[:4] == verifier.key_id and verifier.verify(text, sig[4:])
+        for name, sig in sigs
+    ):
+        return [*problems, "statement: no valid signature from the log key"]
+    fields = dict(line.split(": ", 1) for line in text.splitlines()[1:] if ": " in line)
+    try:
+        size = int(fields["tree size"])
+        root = bytes.fromhex(fields["root"])
+    except (KeyError, ValueError) as exc:
+        return [*problems, f"statement: unreadable ({exc})"]
+    rows = export.get("entries") or []
+    if size > len(rows):
+        return [*problems, f"statement is for {size} entries, the export has {len(rows)}"]
+    raws = [base64.b64decode(r["entry"]) for r in rows[:size]]
+    if merkle.root_from_leaf_hashes([merkle.leaf_hash(r) for r in raws]) != root:
+        problems.append(f"statement root differs from the export's root at size {size}")
+    if hashlib.sha256(csv_bytes).hexdigest() != fields.get("csv sha256"):
+        problems.append("report CSV differs from the signed statement (sha256)")
+    if report_csv(report_rows(decode_entry(r) for r in raws)) != csv_bytes:
+        problems.append("report CSV differs from the counts recomputed from the log")
+    return problems
