@@ -1,7 +1,7 @@
 """rescue chain: rescue and transfer steps per case (counts by category only), append-only
 
-Revision ID: 0010_rescue_chain
-Revises: 0009_landing_facts
+Revision ID: 0011_rescue_chain
+Revises: 0010_landing_facts
 Create Date: 2026-12-04
 
 A rescue operation is rescue -> transfers -> landings across vessels. Each rescue and transfer
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010_rescue_chain"
-down_revision: str | Sequence[str] | None = "0009_landing_facts"
+revision: str = "0011_rescue_chain"
+down_revision: str | Sequence[str] | None = "0010_landing_facts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

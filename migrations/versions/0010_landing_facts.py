@@ -1,7 +1,7 @@
 """landing facts: protection asked, access to an asylum procedure, medical screening
 
-Revision ID: 0009_landing_facts
-Revises: 0008_designation_history
+Revision ID: 0010_landing_facts
+Revises: 0009_stand_down
 Create Date: 2026-12-04
 
 The compliance rules need to know, per landing, whether people were asked if they sought
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_landing_facts"
-down_revision: str | Sequence[str] | None = "0008_designation_history"
+revision: str = "0010_landing_facts"
+down_revision: str | Sequence[str] | None = "0009_stand_down"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
