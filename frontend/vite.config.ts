@@ -8,6 +8,8 @@ export default defineConfig({
   base: "/",
   build: { outDir: "dist", emptyOutDir: true, chunkSizeWarningLimit: 800 },
   server: {
+    // The websocket protocol schema lives beside the server (alerts/live/protocol.schema.json).
+    fs: { allow: [".", "../alerts/live/protocol.schema.json"] },
     proxy: {
       "/api": backend,
       "/ws": { target: backend.replace(/^http/, "ws"), ws: true },

@@ -1,13 +1,25 @@
-"""Websocket protocol v1: envelopes, client frame parsing and a per-connection rate bucket."""
+"""Websocket protocol v1: envelopes, client frame parsing and a per-connection rate bucket.
+
+The protocol is written down once, in protocol.schema.json (JSON Schema draft-07, next to this
+module): every client frame is validated against it here; the tests hold server frames to its
+`ship_server_frame` and `rcc_server_frame` definitions, and the dashboard parses with it.
+"""
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import fastjsonschema
+
 from alerts.exceptions import ProtocolError
+
+SCHEMA_PATH = Path(__file__).with_name("protocol.schema.json")
 
 VERSION = 1
 CLOSE_POLICY = 1008
@@ -66,8 +78,36 @@ def error_frame(code: str, detail: str) -> str:
     return envelope("error", {"code": code, "detail": detail})
 
 
+@cache
+def protocol_schema() -> dict[str, Any]:
+    """The protocol's JSON Schema document (protocol.schema.json)."""
+    doc: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return doc
+
+
+@cache
+def frame_validator(definition: str) -> Callable[[Any], Any]:
+    """A compiled validator of one definition ("client_frame", "ship_server_frame", ...).
+
+    Raises fastjsonschema.JsonSchemaValueException on a value that does not match.
+    """
+    doc = protocol_schema()
+    if definition not in doc["definitions"]:
+        raise KeyError(f"protocol.schema.json has no definition {definition!r}")
+    schema = {
+        "$schema": doc["$schema"],
+        "definitions": doc["definitions"],
+        "$ref": f"#/definitions/{definition}",
+    }
+    return fastjsonschema.compile(schema)  # type: ignore[no-any-return]
+
+
 def parse_frame(raw: str | bytes) -> tuple[str, dict[str, Any]]:
-    """(type, data) of a client frame, or ProtocolError for anything that is not protocol v1."""
+    """(type, data) of a client frame, or ProtocolError for anything that is not protocol v1.
+
+    Two flat checks keep the hot path cheap: the envelope (client_envelope), then the data of
+    its type (T_data); together they are the schema's client_frame definition.
+    """
     if isinstance(raw, bytes):
         raise ProtocolError("binary frames are not part of protocol v1")
     try:
@@ -78,11 +118,23 @@ def parse_frame(raw: str | bytes) -> tuple[str, dict[str, Any]]:
         raise ProtocolError("frame is not an object")
     if frame.get("v", VERSION) != VERSION:
         raise ProtocolError("unsupported protocol version")
-    type_ = frame.get("type")
-    data = frame.get("data", {})
-    if not isinstance(type_, str) or not isinstance(data, dict):
-        raise ProtocolError("frame needs a string type and an object data")
+    try:
+        frame_validator("client_envelope")(frame)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        raise ProtocolError(f"not a protocol v1 frame: {_describe(exc, 'frame')}") from exc
+    type_: str = frame["type"]
+    data: dict[str, Any] = frame.get("data", {})
+    try:
+        frame_validator(f"{type_}_data")(data)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        raise ProtocolError(f"not a protocol v1 frame: {_describe(exc, 'frame.data')}") from exc
     return type_, data
+
+
+def _describe(exc: fastjsonschema.JsonSchemaValueException, name: str) -> str:
+    # fastjsonschema calls the validated value "data": name it as the client knows it.
+    message = str(exc.message)
+    return name + message[4:] if message.startswith("data") else message
 
 
 def int_field(data: dict[str, Any], name: str) -> int:

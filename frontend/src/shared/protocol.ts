@@ -1,5 +1,9 @@
-// Websocket protocol v1: URLs, frames the client sends, and adapters for the frames it receives.
-import type { Case, Vessel } from "./types";
+// Websocket protocol v1: URLs, frames the client sends, and readers of the frames it receives.
+// Every received frame is checked against alerts/live/protocol.schema.json, the one description of
+// the protocol that the server validates with too; a frame that does not match is reported, not guessed at.
+import schemaDoc from "../../../alerts/live/protocol.schema.json";
+import { compile, type Schema } from "./jsonSchema";
+import type { Vessel } from "./types";
 
 export const SHIP_WS_KEY = "sar.shipWsUrl";
 
@@ -29,20 +33,35 @@ export function wsUrl(path: "/ws/rcc" | "/ws/ship", params: Record<string, strin
   return `${proto}//${location.host}${path}${query ? `?${query}` : ""}`;
 }
 
-/** Websocket envelope, protocol v1. */
+/** Websocket envelope, protocol v1 (`seq` only on sequenced ship deliveries). */
 export interface Envelope<T = Record<string, unknown>> {
   v: 1;
   type: string;
-  seq?: number;
+  seq?: number | null;
   ts?: string;
   data: T;
+}
+
+const doc = schemaDoc as unknown as Schema;
+/** Problems of a frame against a definition of protocol.schema.json ([] when it matches). */
+export const checkShipFrame = compile(doc, "#/definitions/ship_server_frame");
+export const checkRccFrame = compile(doc, "#/definitions/rcc_server_frame");
+export const checkClientFrame = compile(doc, "#/definitions/client_frame");
+
+/** Frames that did not match the schema since the page loaded, per channel (shown in the console). */
+export const invalidFrames = { rcc: 0, ship: 0 };
+
+function rejected(channel: "rcc" | "ship", frame: unknown, problems: string[]): { kind: "invalid"; problems: string[] } {
+  invalidFrames[channel] += 1;
+  console.warn(`${channel} channel: frame does not match protocol v1 (${invalidFrames[channel]} so far): ${problems.join("; ")}`, frame);
+  return { kind: "invalid", problems };
 }
 
 export type AnswerKind = "accept" | "decline" | "on_scene" | "rescued" | "request_pos" | "message";
 
 /** A ship's answer to an alert, sent over the ship socket. */
 export function answerFrame(
-  alertId: number | string,
+  alertId: number,
   kind: AnswerKind,
   extra: Record<string, unknown>,
   clientMsgId: string,
@@ -50,64 +69,86 @@ export function answerFrame(
   return { v: 1, type: "answer", data: { client_msg_id: clientMsgId, alert_id: alertId, kind, ...extra } };
 }
 
-// ---- Websocket message adapters (the event names and fields the back end sends) ----
+// ---- /ws/rcc ----
+
+/** A vessel in a fleet delta: position fields only (name and class come from /vessels/latest). */
+export type FleetVessel = Pick<Vessel, "mmsi" | "lat" | "lon" | "sog_kn" | "cog_deg" | "heading_deg" | "reported_at"> & Partial<Vessel>;
+
+interface CaseEventData {
+  id: number;
+  case_id: number;
+  at: string;
+  actor: string;
+  kind: string;
+  data: Record<string, unknown>;
+}
 
 export type RccEvent =
-  | { kind: "positions"; vessels: Vessel[] }
-  | { kind: "escalation"; caseId: Case["id"] | null; message: string; proposedRadiusNm: number | null }
-  | { kind: "answer"; caseId: Case["id"] | null; alertId: unknown; mmsi: number | null; answer: string; data: Record<string, unknown> }
-  | { kind: "alert"; caseId: Case["id"] | null; data: Record<string, unknown> }
-  | { kind: "case"; caseId: Case["id"] | null; data: Record<string, unknown> }
+  | { kind: "positions"; vessels: FleetVessel[] }
+  | { kind: "escalation"; caseId: number; message: string; proposedRadiusNm: number | null }
+  | { kind: "answer"; caseId: number; alertId: number; mmsi: number; answer: string; data: Record<string, unknown> }
+  | { kind: "alert"; caseId: number; data: Record<string, unknown> }
+  | { kind: "case"; caseId: number; data: Record<string, unknown> }
   | { kind: "error"; message: string }
-  | { kind: "other"; type: string; caseId: Case["id"] | null; data: Record<string, unknown> };
+  | { kind: "invalid"; problems: string[] }
+  | { kind: "other"; type: string };
 
-function caseIdOf(d: Record<string, unknown>): Case["id"] | null {
-  const c = d.case_id ?? (d.case as Record<string, unknown> | undefined)?.id;
-  return typeof c === "number" ? c : null;
+function waited(s: unknown): string {
+  if (typeof s !== "number") return "";
+  return ` after ${s < 90 ? `${s} s` : `${Math.round(s / 60)} min`}`;
 }
 
-/** Classify an envelope from /ws/rcc. */
-export function parseRccEvent(env: Envelope): RccEvent {
-  const t = env.type.toLowerCase();
-  const outer = (env.data ?? {}) as Record<string, unknown>;
-  // Case events and answers carry their details in a nested `data` object: lift them up.
-  const inner = outer.data && typeof outer.data === "object" && !Array.isArray(outer.data) ? (outer.data as Record<string, unknown>) : {};
-  const d: Record<string, unknown> = { ...inner, ...outer };
-  if (t === "error") return { kind: "error", message: String(d.detail ?? d.message ?? d.error ?? "error") };
-  if (/position|fleet|vessel/.test(t)) {
-    const list = (d.vessels ?? d.positions ?? d.items ?? d.changed ?? []) as Vessel[];
-    return { kind: "positions", vessels: Array.isArray(list) ? list : [] };
+/** Read a frame from /ws/rcc (checked against rcc_server_frame). */
+export function parseRccEvent(frame: unknown): RccEvent {
+  const problems = checkRccFrame(frame);
+  if (problems.length > 0) return rejected("rcc", frame, problems);
+  const env = frame as Envelope;
+  const d = env.data;
+  switch (env.type) {
+    case "error":
+      return { kind: "error", message: String(d.detail) };
+    case "fleet":
+      return { kind: "positions", vessels: d.vessels as FleetVessel[] };
+    case "escalation": {
+      // The alert_escalated case event: its details are in the event's own data.
+      const e = d as unknown as CaseEventData;
+      const x = e.data;
+      return {
+        kind: "escalation",
+        caseId: e.case_id,
+        message:
+          typeof x.message === "string"
+            ? x.message
+            : `No vessel has accepted alert ${String(x.alert_id ?? "")}${waited(x.waited_s)}${x.auto_widened ? "; radius widened automatically" : ""}.`,
+        proposedRadiusNm: typeof x.proposed_radius_nm === "number" ? x.proposed_radius_nm : null,
+      };
+    }
+    case "answer":
+      // The answer's own fields (eta, reason, counts) sit in its data: lift them beside the row's.
+      return {
+        kind: "answer",
+        caseId: d.case_id as number,
+        alertId: d.alert_id as number,
+        mmsi: d.mmsi as number,
+        answer: String(d.kind),
+        data: { ...(d.data as Record<string, unknown>), ...d },
+      };
+    case "alert":
+      return { kind: "alert", caseId: d.case_id as number, data: d };
+    case "case_event": {
+      const e = d as unknown as CaseEventData;
+      return { kind: "case", caseId: e.case_id, data: { ...e.data, ...d } };
+    }
+    default:
+      return { kind: "other", type: env.type };
   }
-  const caseId = caseIdOf(d);
-  if (/escalat/.test(t))
-    return {
-      kind: "escalation",
-      caseId,
-      message:
-        typeof d.message === "string"
-          ? d.message
-          : `No vessel has accepted alert ${d.alert_id ?? ""}${typeof d.waited_s === "number" ? ` after ${d.waited_s < 90 ? `${d.waited_s} s` : `${Math.round(d.waited_s / 60)} min`}` : ""}${d.auto_widened ? "; radius widened automatically" : ""}.`,
-      proposedRadiusNm: typeof d.proposed_radius_nm === "number" ? d.proposed_radius_nm : null,
-    };
-  if (/answer/.test(t)) {
-    const a = (d.answer ?? d) as Record<string, unknown>;
-    return {
-      kind: "answer",
-      caseId,
-      alertId: d.alert_id ?? a.alert_id,
-      mmsi: typeof (d.mmsi ?? a.mmsi) === "number" ? ((d.mmsi ?? a.mmsi) as number) : null,
-      answer: String(a.kind ?? d.kind ?? "answer"),
-      data: { ...d, ...a },
-    };
-  }
-  if (/alert/.test(t)) return { kind: "alert", caseId, data: d };
-  if (/case/.test(t)) return { kind: "case", caseId, data: d };
-  return { kind: "other", type: env.type, caseId, data: d };
 }
+
+// ---- /ws/ship ----
 
 export interface ShipAlert {
-  alertId: number | string;
-  caseId: number | string | null;
+  alertId: number;
+  caseId: number | null;
   kind: string;
   status: "active" | "updated" | "cancelled" | "stood_down";
   message: string;
@@ -122,6 +163,7 @@ export interface ShipAlert {
   personsOnBoard: number | null;
   boatType: string | null;
   issuedAt: string | null;
+  /** The RCC responsible for the case (its SAR region), null until derived: never the issuer. */
   rcc: string | null;
   seq: number | null;
   raw: Record<string, unknown>;
@@ -131,59 +173,86 @@ export type ShipMessage =
   | { kind: "alert"; alert: ShipAlert }
   | { kind: "answer_result"; clientMsgId: string; ok: boolean; detail: string }
   | { kind: "error"; message: string }
+  | { kind: "invalid"; problems: string[] }
   | { kind: "other"; type: string };
 
 /** Alert statuses that no longer ask the ship to act: shown as history, never as an alarm. */
 export const ENDED_ALERT_STATUSES: ReadonlySet<ShipAlert["status"]> = new Set(["cancelled", "stood_down"]);
 
-/** Classify an envelope from /ws/ship (alerts, updates, cancellations, stand-downs, answer receipts). */
-export function parseShipMessage(env: Envelope): ShipMessage {
-  const t = env.type.toLowerCase();
-  const d = (env.data ?? {}) as Record<string, unknown>;
-  if (t === "error") return { kind: "error", message: String(d.detail ?? d.message ?? d.error ?? "error") };
-  if (/^answer/.test(t))
-    return {
-      kind: "answer_result",
-      clientMsgId: String(d.client_msg_id ?? ""),
-      ok: !/reject|error/.test(t),
-      detail: String(d.detail ?? d.code ?? ""),
-    };
-  if (/alert|update|cancel|stand_down/.test(t)) {
-    const a = (d.alert ?? d) as Record<string, unknown>;
-    const c = (a.case ?? d.case ?? {}) as Record<string, unknown>;
-    const datum = (a.datum ?? c.datum ?? {}) as Record<string, unknown>;
-    const n = (x: unknown): number | null => (typeof x === "number" ? x : null);
-    const s = (x: unknown): string | null => (typeof x === "string" ? x : null);
-    return {
+/** An alert that only says it ended (cancel, stand_down): no position or text of its own. */
+function ended(env: Envelope, status: "cancelled" | "stood_down", message: string, reason: string | null): ShipMessage {
+  const d = env.data;
+  return {
+    kind: "alert",
+    alert: {
+      alertId: d.alert_id as number,
+      caseId: d.case_id as number,
       kind: "alert",
-      alert: {
-        alertId: (a.alert_id ?? a.id ?? d.alert_id) as number | string,
-        caseId: (a.case_id ?? c.id ?? null) as number | string | null,
-        kind: String(a.kind ?? "alert"),
-        status:
-          t === "stand_down" || a.status === "stood_down"
-            ? "stood_down"
-            : /cancel/.test(t) || a.status === "cancelled"
-              ? "cancelled"
-              : /update/.test(t)
-                ? "updated"
-                : "active",
-        // A stand-down carries no text of its own: the alert's message stays as it was.
-        message: t === "stand_down" ? "" : String(a.message ?? (a.reason ? `Cancelled: ${a.reason}` : "")),
-        caseReference: s(a.case_reference ?? c.reference),
-        standDownReason: t === "stand_down" ? String(a.reason ?? "stood down") : null,
-        lat: n(datum.lat ?? a.lat ?? c.lat),
-        lon: n(datum.lon ?? a.lon ?? c.lon),
-        uncertaintyNm: n(a.datum_uncertainty_nm ?? c.datum_uncertainty_nm),
-        radiusNm: n(a.radius_nm),
-        personsOnBoard: n(a.persons_on_board ?? c.persons_on_board),
-        boatType: s(a.boat_type ?? c.boat_type),
-        issuedAt: s(a.issued_at ?? a.created_at ?? env.ts),
-        rcc: s(a.responsible_rcc ?? c.responsible_rcc),
-        seq: env.seq ?? null,
-        raw: d,
-      },
-    };
+      status,
+      message,
+      caseReference: typeof d.case_reference === "string" ? d.case_reference : null,
+      standDownReason: reason,
+      lat: null,
+      lon: null,
+      uncertaintyNm: null,
+      radiusNm: null,
+      personsOnBoard: null,
+      boatType: null,
+      issuedAt: env.ts ?? null,
+      rcc: null,
+      seq: env.seq ?? null,
+      raw: d,
+    },
+  };
+}
+
+/** Read a frame from /ws/ship or the HTTP fallback (checked against ship_server_frame). */
+export function parseShipMessage(frame: unknown): ShipMessage {
+  const problems = checkShipFrame(frame);
+  if (problems.length > 0) return rejected("ship", frame, problems);
+  const env = frame as Envelope;
+  const d = env.data;
+  const n = (x: unknown): number | null => (typeof x === "number" ? x : null);
+  const s = (x: unknown): string | null => (typeof x === "string" ? x : null);
+  switch (env.type) {
+    case "error":
+      return { kind: "error", message: String(d.detail) };
+    case "answer_ack":
+      return { kind: "answer_result", clientMsgId: String(d.client_msg_id), ok: true, detail: "" };
+    case "answer_rejected":
+      return { kind: "answer_result", clientMsgId: String(d.client_msg_id), ok: false, detail: String(d.detail) };
+    case "alert":
+    case "update": {
+      const datum = d.datum as { lat: number; lon: number };
+      return {
+        kind: "alert",
+        alert: {
+          alertId: d.alert_id as number,
+          caseId: d.case_id as number,
+          kind: String(d.kind),
+          status: d.status === "stood_down" ? "stood_down" : d.status === "cancelled" ? "cancelled" : env.type === "update" ? "updated" : "active",
+          message: String(d.message),
+          caseReference: s(d.case_reference),
+          standDownReason: null,
+          lat: datum.lat,
+          lon: datum.lon,
+          uncertaintyNm: n(d.datum_uncertainty_nm),
+          radiusNm: n(d.radius_nm),
+          personsOnBoard: n(d.persons_on_board),
+          boatType: s(d.boat_type),
+          issuedAt: s(d.issued_at),
+          rcc: s(d.responsible_rcc),
+          seq: env.seq ?? null,
+          raw: d,
+        },
+      };
+    }
+    case "cancel":
+      return ended(env, "cancelled", `Cancelled: ${String(d.reason)}`, null);
+    case "stand_down":
+      // A stand-down carries no text of its own: the alert's message stays as it was.
+      return ended(env, "stood_down", "", String(d.reason));
+    default:
+      return { kind: "other", type: env.type };
   }
-  return { kind: "other", type: env.type };
 }

@@ -1,6 +1,6 @@
 // Canvas layer drawing tens of thousands of vessels (one canvas, batched paths, no DOM per ship).
 import L from "leaflet";
-import type { Vessel } from "./api";
+import type { FleetVessel, Vessel } from "./api";
 import { displayHeading, distressKind, isStale, vesselColour } from "./vesselStyle";
 
 const MAX_LAT = 85.0511287798;
@@ -46,9 +46,14 @@ export class VesselLayer extends L.Layer {
   }
 
   /** Apply position deltas (only what changed), keyed by MMSI. */
-  upsert(vs: Vessel[]): void {
-    // Deltas carry position and time but not the server's stale flag: a fresh report clears it.
-    for (const v of vs) this.byMmsi.set(v.mmsi, { ...this.byMmsi.get(v.mmsi), ...v, stale: v.stale ?? false });
+  upsert(vs: FleetVessel[]): void {
+    // Deltas carry position and time but not name, class or the stale flag: a fresh report clears
+    // it; a vessel first seen in a delta keeps null name and class until the next full load.
+    for (const v of vs) {
+      const known = this.byMmsi.get(v.mmsi);
+      const base: Vessel = known ?? { ...v, name: null, vessel_class: "other", nav_status: null, transponder: null, report_age_s: 0, stale: false, suspect: false };
+      this.byMmsi.set(v.mmsi, { ...base, ...v, stale: v.stale ?? false });
+    }
     this.rebuild();
   }
 

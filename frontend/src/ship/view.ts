@@ -214,6 +214,11 @@ export function shipView(body: HTMLElement, s: Session): View {
       notify(`Ship channel: ${m.message}`, "error");
       return;
     }
+    if (m.kind === "invalid") {
+      // Not acknowledged: the watch officer learns that something arrived and could not be read.
+      notify(`Unreadable message from the ship channel${typeof env.seq === "number" ? ` (seq ${env.seq})` : ""}: ${m.problems.slice(0, 2).join("; ")}. Ask the RCC to resend.`, "error");
+      return;
+    }
     if (m.kind === "answer_result") {
       outbox.confirm(m.clientMsgId, m.ok);
       if (!m.ok) notify(`Answer rejected: ${m.detail}`, "error");
