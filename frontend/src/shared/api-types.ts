@@ -760,6 +760,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/disembarkations/chains/flagged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Flagged Chains
+         * @description Rescue chains not judged pass: people on board with no landing recorded, contradictions.
+         */
+        get: operations["flagged_chains_api_v1_disembarkations_chains_flagged_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/disembarkations/chains/{case_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rescue Chain
+         * @description A case's rescue chain: rescue and transfer steps, landings, who holds whom, judgement.
+         */
+        get: operations["rescue_chain_api_v1_disembarkations_chains__case_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/disembarkations/chains/{case_id}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Rescue Step
+         * @description Record a rescue or a ship-to-ship transfer of a case (counts only); it is logged.
+         */
+        post: operations["record_rescue_step_api_v1_disembarkations_chains__case_id__steps_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/disembarkations/{disembarkation_id}": {
         parameters: {
             query?: never;
@@ -994,6 +1054,66 @@ export interface paths {
          * @description A signed statement of an RCC's requests to one vessel and its actions (masters: own).
          */
         post: operations["rescue_record_api_v1_audit_rescue_records_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/transparency-report.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Transparency Report Csv
+         * @description Aggregate report (landings by month, port, flag, rule outcome; counts only) as CSV.
+         */
+        get: operations["transparency_report_csv_api_v1_audit_transparency_report_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/transparency-report.note": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Transparency Report Note
+         * @description The signed statement of the report: log size, root and the CSV's SHA-256.
+         */
+        get: operations["transparency_report_note_api_v1_audit_transparency_report_note_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/transparency-report.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Transparency Report Html
+         * @description The report as a printable page, with its signed statement.
+         */
+        get: operations["transparency_report_html_api_v1_audit_transparency_report_html_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1602,6 +1722,27 @@ export interface components {
             datum_uncertainty_nm?: number | null;
         };
         /**
+         * ChainLandingRead
+         * @description A landing of the chain: a disembarkation record of the case.
+         */
+        ChainLandingRead: {
+            /** Disembarkation Id */
+            disembarkation_id: number;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Mmsi */
+            mmsi: number;
+            /** Persons */
+            persons: number;
+            /** Port Locode */
+            port_locode: string;
+            /** Outcome */
+            outcome: string | null;
+        };
+        /**
          * CheckpointRead
          * @description The latest signed checkpoint and the key that verifies it.
          */
@@ -1805,6 +1946,27 @@ export interface components {
             departure_country?: string | null;
             assignment?: components["schemas"]["AssignmentIn"] | null;
             /**
+             * Protection Asked
+             * @description were people asked whether they sought protection?
+             * @default unknown
+             * @enum {string}
+             */
+            protection_asked?: "asked" | "not_asked" | "could_not_ask" | "unknown";
+            /**
+             * Asylum Procedure Access
+             * @description access to an asylum procedure at the landing place
+             * @default unknown
+             * @enum {string}
+             */
+            asylum_procedure_access?: "yes" | "no" | "unknown";
+            /**
+             * Medical Screening
+             * @description medical screening on landing
+             * @default unknown
+             * @enum {string}
+             */
+            medical_screening?: "yes" | "no" | "unknown";
+            /**
              * Notes
              * @description visible to RCC and auditor roles only; never names or identifiers of people
              */
@@ -1849,6 +2011,12 @@ export interface components {
             /** Departure Country */
             departure_country: string | null;
             assignment: components["schemas"]["AssignmentIn"] | null;
+            /** Protection Asked */
+            protection_asked?: string | null;
+            /** Asylum Procedure Access */
+            asylum_procedure_access?: string | null;
+            /** Medical Screening */
+            medical_screening?: string | null;
             /** Notes */
             notes: string | null;
             /**
@@ -2282,6 +2450,23 @@ export interface components {
             note?: string | null;
         };
         /**
+         * RescueChainRead
+         * @description A case's rescue chain: steps, landings, who still holds how many, and the judgement.
+         */
+        RescueChainRead: {
+            /** Case Id */
+            case_id: number;
+            /** Steps */
+            steps: components["schemas"]["RescueStepRead"][];
+            /** Landings */
+            landings: components["schemas"]["ChainLandingRead"][];
+            /** On Board */
+            on_board: {
+                [key: string]: number;
+            };
+            result: components["schemas"]["RuleResultRead"];
+        };
+        /**
          * RescueRecordCreate
          * @description Ask for a signed rescue record for one vessel in one case.
          */
@@ -2305,6 +2490,83 @@ export interface components {
             leaf_index: number;
             /** Verifier Key */
             verifier_key: string;
+        };
+        /**
+         * RescueStepCreate
+         * @description A rescue (no from_mmsi) or a ship-to-ship transfer within a case; counts only.
+         */
+        RescueStepCreate: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "rescue" | "transfer";
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Lat
+             * @description WGS 84 degrees
+             */
+            lat?: number | null;
+            /**
+             * Lon
+             * @description WGS 84 degrees
+             */
+            lon?: number | null;
+            /**
+             * From Mmsi
+             * @description transfers only
+             */
+            from_mmsi?: number | null;
+            /**
+             * To Mmsi
+             * @description MMSI as reported
+             */
+            to_mmsi: number;
+            /**
+             * To Vessel Name
+             * @description vessel name (never a person's name)
+             */
+            to_vessel_name?: string | null;
+            persons: components["schemas"]["PersonCounts"];
+        };
+        /**
+         * RescueStepRead
+         * @description A stored rescue or transfer step.
+         */
+        RescueStepRead: {
+            /** Id */
+            id: number;
+            /** Case Id */
+            case_id: number;
+            /** Kind */
+            kind: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Lat */
+            lat: number | null;
+            /** Lon */
+            lon: number | null;
+            /** From Mmsi */
+            from_mmsi: number | null;
+            /** To Mmsi */
+            to_mmsi: number;
+            /** To Vessel Name */
+            to_vessel_name: string | null;
+            persons: components["schemas"]["PersonCounts"];
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /** Log Index */
+            log_index?: number | null;
         };
         /**
          * RescuedAnswer
@@ -4384,6 +4646,92 @@ export interface operations {
             };
         };
     };
+    flagged_chains_api_v1_disembarkations_chains_flagged_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RescueChainRead"][];
+                };
+            };
+        };
+    };
+    rescue_chain_api_v1_disembarkations_chains__case_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RescueChainRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    record_rescue_step_api_v1_disembarkations_chains__case_id__steps_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RescueStepCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RescueStepRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     get_disembarkation_api_v1_disembarkations__disembarkation_id__get: {
         parameters: {
             query?: never;
@@ -4731,6 +5079,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    transparency_report_csv_api_v1_audit_transparency_report_csv_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    transparency_report_note_api_v1_audit_transparency_report_note_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    transparency_report_html_api_v1_audit_transparency_report_html_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
         };
