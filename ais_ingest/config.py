@@ -30,6 +30,17 @@ class IngestSettings(BaseSettings):
         None, ge=1, le=65535, description="Serve Prometheus metrics of a standalone ingest here."
     )
     metrics_host: str = Field("127.0.0.1", description="Address for the metrics endpoint.")
+    max_ship_speed_kn: float = Field(
+        60.0, gt=0, description="Implied speed (kn) above which a ship's jump is implausible."
+    )
+    max_sar_aircraft_speed_kn: float = Field(
+        350.0, gt=0, description="The same for SAR aircraft (type 9, 111MIDxxx MMSIs) (kn)."
+    )
+    udp_rcvbuf_bytes: int = Field(
+        16 * 1024 * 1024,
+        ge=65536,
+        description="SO_RCVBUF asked for UDP sources (the kernel caps it at net.core.rmem_max).",
+    )
 
 
 @functools.lru_cache(maxsize=1)

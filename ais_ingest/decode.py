@@ -22,6 +22,12 @@ from ais_ingest.sixbit import fast_position, fast_static, header, ship_type_or_n
 from sar_coord.core.ais import clean_sixbit_text
 
 _DECODED_TYPES = frozenset({1, 2, 3, 4, 5, 9, 14, 18, 19, 21, 24, 27})
+# ITU-R M.1371-5 payload lengths (bits) of the stored types: shorter is rejected; longer is
+# tolerated as gpsd does (transmitters pad), except where a longer payload cannot be the type.
+MIN_BITS = {1: 168, 2: 168, 3: 168, 4: 168, 5: 420, 9: 168, 14: 40, 18: 168, 19: 312, 21: 272}
+MIN_BITS |= {27: 96}
+MAX_BITS = {14: 1008, 21: 368, 27: 168}
+TYPE24_MIN_BITS = (160, 168)  # part A, part B
 
 
 class DecodeError(Exception):
@@ -72,6 +78,12 @@ def _slow_position(msg: Any, msg_type: int, ts: float) -> PositionReport:
         sog = None if sog_raw is None or sog_raw >= 102.3 else float(sog_raw)
         cog = None if cog_raw is None or cog_raw >= 360 else float(cog_raw)
     hdg = None if heading is None or heading >= 360 else int(heading)
+    bad: list[str] = []
+    if heading is not None and 360 <= heading < 511:
+        bad.append("heading")
+    if cog_raw is not None and cog_raw > 360:
+        bad.append("cog")
+    second = getattr(msg, "second", None)
     return PositionReport(
         int(msg.mmsi),
         msg_type,
@@ -82,6 +94,8 @@ def _slow_position(msg: Any, msg_type: int, ts: float) -> PositionReport:
         cog,
         hdg,
         None if status is None else int(status),
+        utc_second=int(second) if second is not None and 0 <= second < 60 else None,
+        out_of_range=tuple(bad),
     )
 
 
@@ -176,6 +190,25 @@ def _convert(msg: Any, ts: float) -> list[Report]:
     return [OtherMessage(int(mmsi), msg_type, ts)]
 
 
+def check_length(payload: bytes, fill: int, msg_type: int) -> None:
+    """Raise DecodeError('bad_length') when the payload's bit count cannot be `msg_type`."""
+    n_bits = len(payload) * 6 - fill
+    if msg_type == 24:
+        if n_bits < 40:
+            raise DecodeError("bad_length")
+        part = (payload[6:7].translate(_SIXBIT_VALUE)[0] >> 2) & 3
+        if part > 1:
+            raise DecodeError("bad_type24_part")
+        if n_bits < TYPE24_MIN_BITS[part]:
+            raise DecodeError("bad_length")
+        return
+    if n_bits < MIN_BITS.get(msg_type, 0) or n_bits > MAX_BITS.get(msg_type, n_bits):
+        raise DecodeError("bad_length")
+
+
+_SIXBIT_VALUE = bytes((c - 48 if c < 88 else c - 56) & 63 for c in range(256))
+
+
 def decode_message(payload: bytes, fill: int, received_ts_s: float) -> list[Report]:
     """Decode one assembled payload to reports; raises DecodeError (never anything else)."""
     try:
@@ -187,6 +220,7 @@ def decode_message(payload: bytes, fill: int, received_ts_s: float) -> list[Repo
             msg_type, mmsi = header(payload)
             if msg_type not in _DECODED_TYPES:
                 return [OtherMessage(mmsi, msg_type, received_ts_s)]
+            check_length(payload, fill, msg_type)
         static = fast_static(payload, fill, received_ts_s)
         reports: list[Report] = []
         if static is not None:

@@ -29,6 +29,10 @@ BUFFERED = Gauge("ais_buffered_lines", "Lines accepted but not yet committed")
 MSGS_PER_S = Gauge("ais_messages_per_second", "Assembled messages per second (last interval)")
 FEED_LAG = Gauge("ais_feed_lag_seconds", "Now minus the newest committed receive time")
 DB_FAILURES = Gauge("ais_db_failures", "Failed batch write attempts since start")
+FLAGGED = Counter("ais_positions_flagged", "Stored positions flagged, by reason", ["reason"])
+OUT_OF_RANGE = Counter("ais_values_out_of_range", "Raw values outside their range", ["field"])
+UDP_KERNEL_DROPS = Gauge("ais_udp_kernel_drops", "Datagrams the kernel dropped (buffer full)")
+UDP_QUEUE_DROPS = Gauge("ais_udp_queue_drops", "Datagrams dropped on a full pipeline queue")
 
 
 class Observed(Protocol):
@@ -55,6 +59,17 @@ def observe(pipeline: Observed) -> None:
         delta = n - prev.get(reason, 0)
         if delta > 0:
             REJECTED.labels(reason).inc(delta)
+    for counter, label_counts, key in (
+        (FLAGGED, st.flagged, "flagged"),
+        (OUT_OF_RANGE, st.out_of_range, "out_of_range"),
+    ):
+        seen: dict[str, int] = _last.setdefault(key, {})
+        for label, n in label_counts.items():
+            if n > seen.get(label, 0):
+                counter.labels(label).inc(n - seen.get(label, 0))
+                seen[label] = n
+    UDP_KERNEL_DROPS.set(st.udp_kernel_drops)
+    UDP_QUEUE_DROPS.set(st.udp_queue_drops)
     if _last["t"] is not None and now > _last["t"]:
         MSGS_PER_S.set((st.messages - _last["messages"]) / (now - _last["t"]))
     _last.update(

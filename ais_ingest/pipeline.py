@@ -19,6 +19,7 @@ from ais_ingest.framing import Framer
 from ais_ingest.process import Batch, Processor
 from ais_ingest.sink import TRANSIENT_ERRORS, Sink
 from ais_ingest.stats import IngestStats
+from ais_ingest.track import TrackStore
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,13 @@ class Pipeline:
         self.stats = stats if stats is not None else IngestStats()
         if dead_letter is not None:
             self.stats.open_dead_letter(dead_letter)
-        self.processor = Processor(self.stats)
+        self.processor = Processor(
+            self.stats,
+            TrackStore(
+                max_ship_speed_kn=cfg.max_ship_speed_kn,
+                max_sar_aircraft_speed_kn=cfg.max_sar_aircraft_speed_kn,
+            ),
+        )
         n_writers = writers or cfg.writers
         if retention_days is None:
             retention_days = _retention_days()
@@ -294,7 +301,9 @@ async def run_pipeline(
     try:
         async with asyncio.TaskGroup() as group:
             for uri in sources:
-                group.create_task(run_source(uri, pipe.ingest, pipe.end_stream, progress), name=uri)
+                group.create_task(
+                    run_source(uri, pipe.ingest, pipe.end_stream, progress, pipe.stats), name=uri
+                )
     finally:
         if reporter is not None:
             reporter.cancel()

@@ -6,7 +6,7 @@ import functools
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ais_ingest.decode import DecodeError, decode_message
 from ais_ingest.framing import Message
@@ -30,11 +30,33 @@ NEVER_DEDUPLICATED = DISTRESS_KINDS | {MmsiKind.SAR_AIRCRAFT}
 """Kinds of MMSI whose every reception is kept (distress devices, SAR aircraft)."""
 _kind = functools.lru_cache(maxsize=1 << 16)(mmsi_kind)
 
-# vessel_position row: mmsi, received_at (Unix s), lon, lat, sog, cog, heading, status, type,
-# suspect
+# vessel_position row: mmsi, received_at (observed, Unix s), lon, lat, sog, cog, heading, status,
+# type, suspect, flag
 PositionRow = tuple[
-    int, float, float | None, float, float | None, float | None, int | None, int | None, int, bool
+    int,
+    float,
+    float | None,
+    float,
+    float | None,
+    float | None,
+    int | None,
+    int | None,
+    int,
+    bool,
+    str | None,
 ]
+UTC_SECOND_AHEAD_S = 10
+"""A report's UTC second may run this far ahead of its receive time (clock skew), no more."""
+
+
+def observed_ts(received_ts_s: float, utc_second: int) -> float:
+    """The observation time (Unix s): the receive time moved back to the report's own UTC
+    second (0-59), at most a minute earlier (or `UTC_SECOND_AHEAD_S` later)."""
+    base = math.floor(received_ts_s)
+    back_s = (base - utc_second) % 60
+    if back_s >= 60 - UTC_SECOND_AHEAD_S:
+        back_s -= 60
+    return float(base - back_s)
 
 
 @dataclass
@@ -71,7 +93,8 @@ class Processor:
         self.tracks = tracks if tracks is not None else TrackStore()
         self.on_distress = on_distress
         self.batch = Batch()
-        self._recent: dict[bytes, float] = {}
+        # payload -> (receive time, its vessel's message count after it): see _is_repeat
+        self._recent: dict[bytes, tuple[float, int]] = {}
 
     def take_batch(self) -> Batch:
         """Hand over the current batch and start a new one."""
@@ -82,10 +105,10 @@ class Processor:
         """Process one assembled message (payload, fill, ts, nlines, raw, timed); never raises."""
         stats = self.stats
         stats.messages += 1
-        payload, fill, ts, nlines, raw, _timed = msg
+        payload, fill, ts, nlines, raw, timed = msg
         recent = self._recent
-        seen_ts = recent.get(payload)
-        if seen_ts is not None and self._is_repeat(payload, ts, seen_ts):
+        seen = recent.get(payload)
+        if seen is not None and self._is_repeat(payload, ts, seen):
             stats.reject("duplicate", raw, nlines)
             return
         # Hot path: 168-bit position reports (types 1-3, 18) by the hand-written decoder.
@@ -97,23 +120,31 @@ class Processor:
             if decoded is None:
                 return
             reports = decoded
+        self._store(reports, raw, nlines, timed)
         if len(recent) >= MAX_RECENT_PAYLOADS:
             recent.clear()
-        recent[payload] = ts
-        self._store(reports, raw, nlines)
+        tr = self.tracks.tracks.get(reports[0].mmsi)
+        recent[payload] = (ts, -1 if tr is None else tr.seq)
 
-    def _is_repeat(self, payload: bytes, ts: float, seen_ts: float) -> bool:
+    def _is_repeat(self, payload: bytes, ts: float, seen: tuple[float, int]) -> bool:
         """True for another reception of a transmission already handled.
 
         The same transmission heard by several stations (or relayed twice) arrives as a
-        byte-identical payload; its 6-bit UTC second and radio state make a repeat by the ship
-        itself within a minute practically impossible. Distress devices and SAR aircraft are
-        exempt: every copy of theirs is kept. Only payloads that decoded are remembered, so a
-        repeat is known good and is dropped before decoding it again.
+        byte-identical payload within a minute of its first reception (by the receive times the
+        feed gives), with nothing newer from that vessel in between. A byte-identical payload
+        after another message of the vessel is a new transmission (a ship alternating between
+        two static reports, or back on a position it held): it is processed, so deduplication
+        never changes which report is the latest. Distress devices and SAR aircraft are exempt:
+        every copy of theirs is kept. Only payloads that decoded are remembered.
         """
-        return -DUPLICATE_WINDOW_S <= ts - seen_ts <= DUPLICATE_WINDOW_S and (
-            _kind(header(payload)[1]) not in NEVER_DEDUPLICATED
-        )
+        seen_ts, seen_seq = seen
+        if not -DUPLICATE_WINDOW_S <= ts - seen_ts <= DUPLICATE_WINDOW_S:
+            return False
+        mmsi = header(payload)[1]
+        tr = self.tracks.tracks.get(mmsi)
+        if (-1 if tr is None else tr.seq) != seen_seq:
+            return False
+        return _kind(mmsi) not in NEVER_DEDUPLICATED
 
     def _decode(
         self, payload: bytes, fill: int, ts: float, raw: bytes, nlines: int
@@ -127,7 +158,7 @@ class Processor:
             self.stats.reject("decode_error", raw, nlines)
         return None
 
-    def _store(self, reports: list[Report], raw: bytes, nlines: int) -> None:
+    def _store(self, reports: list[Report], raw: bytes, nlines: int, timed: bool) -> None:
         """Apply the reports to the tracks and the batch; account for the message's lines."""
         stats = self.stats
         batch = self.batch
@@ -136,6 +167,12 @@ class Processor:
         try:
             for rep in reports:
                 if type(rep) is PositionReport:
+                    if timed:
+                        rep.timed = True
+                        if rep.utc_second is not None:
+                            rep.received_ts_s = observed_ts(rep.received_ts_s, rep.utc_second)
+                    if rep.out_of_range:
+                        stats.out_of_range.update(rep.out_of_range)
                     stored = self._position(rep, batch, tracks) or stored
                 elif type(rep) is StaticReport:
                     if tracks.apply_static(rep):
@@ -185,8 +222,11 @@ class Processor:
         if lat is None:
             return signal is not None
         ts = rep.received_ts_s
-        if rep.suspect:
-            self.stats.suspect_positions += 1
+        flag = rep.flag
+        if flag is not None:
+            self.stats.flagged[flag] += 1
+            if rep.suspect:
+                self.stats.suspect_positions += 1
         batch.positions.append(
             (
                 mmsi,
@@ -199,6 +239,7 @@ class Processor:
                 rep.nav_status,
                 rep.msg_type,
                 rep.suspect,
+                flag,
             )
         )
         if ts > batch.max_received_ts_s:
@@ -206,7 +247,10 @@ class Processor:
         if ts < batch.min_received_ts_s:
             batch.min_received_ts_s = ts
         if newest:
-            batch.latest[mmsi] = rep
+            if flag is None or tr.good is None:
+                batch.latest[mmsi] = rep
+            else:  # never hidden: shown on its last plausible position, with the flag
+                batch.latest[mmsi] = replace(tr.good, flag=flag, suspect=rep.suspect)
         return True
 
 

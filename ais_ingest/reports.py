@@ -42,7 +42,11 @@ class PositionReport:
     cog_deg: float | None
     heading_deg: int | None
     nav_status: int | None
-    suspect: bool = False
+    suspect: bool = False  # its own timestamps prove the jump impossible: leaves matching
+    utc_second: int | None = None  # the report's own UTC second (0-59), None if not given
+    timed: bool = False  # received_ts_s comes from a clock that can judge speeds
+    flag: str | None = None  # why it was flagged (FLAG_* in track.py), None when plausible
+    out_of_range: tuple[str, ...] = ()  # fields whose raw value is outside its defined range
 
     @property
     def received_at(self) -> datetime:

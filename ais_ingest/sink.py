@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ import asyncpg
 
 from ais_ingest.process import Batch, transponder
 from sar_coord.core import events
+from sar_coord.core.ais import identity_unique
 from sar_coord.core.db import asyncpg_dsn
 
 log = logging.getLogger(__name__)
@@ -22,37 +24,40 @@ log = logging.getLogger(__name__)
 # statement whose data-modifying CTEs (always run to completion) move the positions and upsert
 # latest and vessel rows; its NOTIFYs are delivered at commit. Times travel as float Unix
 # seconds (to_timestamp) and points as lon/lat, so no per-row codec runs in Python.
-STAGE_TABLE = "ingest_position"
-STAGE_COLUMNS = ("mmsi", "t", "lon", "lat", "sog", "cog", "hdg", "st", "mt", "sus")
+STAGE_TABLE = "ingest_position_v2"  # v2: with the flag column (a session may hold the old one)
+STAGE_COLUMNS = ("mmsi", "t", "lon", "lat", "sog", "cog", "hdg", "st", "mt", "sus", "flag")
 CREATE_STAGE = f"""
 CREATE TEMP TABLE IF NOT EXISTS {STAGE_TABLE} (mmsi bigint, t float8, lon float8, lat float8,
-    sog float8, cog float8, hdg int2, st int2, mt int2, sus bool) ON COMMIT DELETE ROWS
+    sog float8, cog float8, hdg int2, st int2, mt int2, sus bool, flag text) ON COMMIT DELETE ROWS
 """
 _POSITIONS = f"""
 INSERT INTO vessel_position (mmsi, received_at, position, sog_kn, cog_deg, heading_deg,
-    nav_status, msg_type, suspect)
+    nav_status, msg_type, suspect, flag)
 SELECT s.mmsi, to_timestamp(s.t), ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)::geography,
-    s.sog, s.cog, s.hdg, s.st, s.mt, s.sus
+    s.sog, s.cog, s.hdg, s.st, s.mt, s.sus, s.flag
 FROM {STAGE_TABLE} s
 """  # noqa: S608
 
 _LATEST = """
 INSERT INTO vessel_latest AS l (mmsi, position, reported_at, sog_kn, cog_deg, heading_deg,
-    nav_status, msg_type, transponder, suspect, updated_at)
+    nav_status, msg_type, transponder, suspect, position_flag, identity_unique, updated_at)
 SELECT u.mmsi, ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4326)::geography, to_timestamp(u.t),
-    u.sog, u.cog, u.hdg, u.st, u.mt, u.tr, u.sus, now()
+    u.sog, u.cog, u.hdg, u.st, u.mt, u.tr, u.sus, u.flag, u.uniq, now()
 FROM unnest($1::bigint[], $2::float8[], $3::float8[], $4::float8[], $5::float8[],
-    $6::float8[], $7::int2[], $8::int2[], $9::int2[], $10::text[], $11::bool[])
-    AS u(mmsi, lon, lat, t, sog, cog, hdg, st, mt, tr, sus)
+    $6::float8[], $7::int2[], $8::int2[], $9::int2[], $10::text[], $11::bool[], $12::text[],
+    $13::bool[])
+    AS u(mmsi, lon, lat, t, sog, cog, hdg, st, mt, tr, sus, flag, uniq)
 ORDER BY u.mmsi
 ON CONFLICT (mmsi) DO UPDATE SET
     position = EXCLUDED.position, reported_at = EXCLUDED.reported_at, sog_kn = EXCLUDED.sog_kn,
     cog_deg = EXCLUDED.cog_deg, heading_deg = EXCLUDED.heading_deg,
     nav_status = EXCLUDED.nav_status, msg_type = EXCLUDED.msg_type,
-    transponder = EXCLUDED.transponder, suspect = EXCLUDED.suspect, updated_at = now()
+    transponder = EXCLUDED.transponder, suspect = EXCLUDED.suspect,
+    position_flag = EXCLUDED.position_flag, identity_unique = EXCLUDED.identity_unique,
+    updated_at = now()
 WHERE l.reported_at <= EXCLUDED.reported_at
 """
-_LATEST_PARAMS = 11
+_LATEST_PARAMS = 13
 
 _STATIC = (
     ("imo", "int4"),
@@ -113,6 +118,9 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.SerializationError,
     asyncpg.exceptions.DeadlockDetectedError,
 )
+
+
+_identity_unique = functools.lru_cache(maxsize=1 << 16)(identity_unique)
 
 
 def _clip(value: str | None, n: int) -> str | None:
@@ -253,6 +261,8 @@ def _latest_arrays(latest: list[Any]) -> list[list[Any]]:
         [r.msg_type for r in latest],
         [transponder(r.msg_type) for r in latest],
         [r.suspect for r in latest],
+        [r.flag for r in latest],
+        [_identity_unique(r.mmsi) for r in latest],
     ]
 
 

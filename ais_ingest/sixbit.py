@@ -64,6 +64,7 @@ def fast_position(payload: bytes, received_ts_s: float) -> PositionReport | None
         ly = (v >> 52) & 0x7FFFFFF
         cog = (v >> 40) & 4095
         hdg = (v >> 31) & 511
+        second = (v >> 25) & 63
     elif msg_type == 18:
         status = None
         sog = (v >> 112) & 1023
@@ -71,12 +72,14 @@ def fast_position(payload: bytes, received_ts_s: float) -> PositionReport | None
         ly = (v >> 56) & 0x7FFFFFF
         cog = (v >> 44) & 4095
         hdg = (v >> 35) & 511
+        second = (v >> 29) & 63
     else:
         return None
     if lx & 0x8000000:
         lx -= 0x10000000
     if ly & 0x4000000:
         ly -= 0x8000000
+    bad: tuple[str, ...] = ()
     if (
         lx == 108600000
         or ly == 54600000
@@ -84,9 +87,13 @@ def fast_position(payload: bytes, received_ts_s: float) -> PositionReport | None
     ):
         lat: float | None = None
         lon: float | None = None
+        if lx != 108600000 and ly != 54600000:
+            bad = ("position",)
     else:
         lat = _lat_lon(ly)
         lon = _lat_lon(lx)
+    if cog > 3600 or 360 <= hdg < 511:
+        bad = _out_of_range(bad, cog, hdg)
     return PositionReport(
         mmsi,
         msg_type,
@@ -97,7 +104,14 @@ def fast_position(payload: bytes, received_ts_s: float) -> PositionReport | None
         None if cog >= 3600 else cog / 10.0,
         None if hdg >= 360 else hdg,
         status,
+        utc_second=second if second < 60 else None,
+        out_of_range=bad,
     )
+
+
+def _out_of_range(bad: tuple[str, ...], cog: int, hdg: int) -> tuple[str, ...]:
+    """Fields outside their ITU range (course above 360.0, heading 360-510; not "n/a")."""
+    return bad + (("cog",) if cog > 3600 else ()) + (("heading",) if 360 <= hdg < 511 else ())
 
 
 def _bits(payload: bytes, fill: int) -> tuple[int, int]:

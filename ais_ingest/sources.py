@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import gzip
 import logging
+import os
+import socket
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -13,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from ais_ingest.config import get_ingest_settings
 from ais_ingest.framing import parse_epoch
+from ais_ingest.stats import IngestStats
 
 log = logging.getLogger(__name__)
 
@@ -256,31 +260,144 @@ async def start_tcp_server(
     return await asyncio.start_server(handle, spec.host or None, spec.port)
 
 
+class DatagramLines:
+    """Lines of one sender's datagrams: a sentence split across datagrams is joined again.
+
+    A datagram usually holds whole lines, often without the final newline. Its unterminated
+    tail is a line of its own when it ends in a checksum (`*hh` after the sentence delimiter);
+    otherwise it waits for the sender's next datagram, unless that one starts a new line.
+    """
+
+    def __init__(self) -> None:
+        """Start with no partial line."""
+        self._rest = b""
+
+    def push(self, data: bytes) -> list[bytes]:
+        """Complete lines of `data` (after any partial line kept from the previous datagram)."""
+        if self._rest and data[:1] in _LINE_STARTS:
+            lines = [self._rest]  # the kept part never got its end: counted, then rejected
+            self._rest = b""
+        else:
+            lines = []
+        parts = (self._rest + data).split(b"\n")
+        self._rest = b""
+        tail = parts.pop()
+        lines.extend(parts)
+        if tail.strip():
+            if _ends_in_checksum(tail):
+                lines.append(tail)
+            elif len(tail) <= MAX_LINE_BYTES:
+                self._rest = tail
+            else:
+                lines.append(tail)
+        return lines
+
+    def flush(self) -> list[bytes]:
+        """The partial line still kept, if any."""
+        rest, self._rest = self._rest, b""
+        return [rest] if rest else []
+
+
+# Bytes that start a line and never occur in a six-bit payload (armouring uses 48-119).
+_LINE_STARTS = frozenset((b"!", b"$", b"\\", b"#"))
+
+
+def _ends_in_checksum(line: bytes) -> bool:
+    """True if the last sentence of `line` has its `*hh` checksum (so it is complete)."""
+    line = line.rstrip()
+    start = max(line.rfind(b"!"), line.rfind(b"$"))
+    star = line.rfind(b"*")
+    return star > start >= 0 and len(line) >= star + 3
+
+
+def socket_drops(sock: socket.socket) -> int | None:
+    """Datagrams the kernel dropped for this socket (its receive buffer was full), from
+    /proc/net/udp[6] (Linux); None where that is not available."""
+    inode = str(os.fstat(sock.fileno()).st_ino)
+    for table in ("/proc/net/udp", "/proc/net/udp6"):
+        try:
+            with open(table, encoding="ascii") as fh:
+                next(fh)
+                for row in fh:
+                    cols = row.split()
+                    if len(cols) >= 13 and cols[9] == inode:
+                        return int(cols[12])
+        except (OSError, ValueError, StopIteration):
+            continue
+    return None
+
+
+def udp_socket(host: str, port: int, rcvbuf_bytes: int) -> socket.socket:
+    """A bound UDP socket with a receive buffer of `rcvbuf_bytes` (forced past the sysctl
+    limit when the process may, else as large as the kernel allows)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, rcvbuf_bytes)
+    except OSError:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf_bytes)
+    sock.setblocking(False)
+    sock.bind((host or ("::" if family == socket.AF_INET6 else "0.0.0.0"), port))
+    return sock
+
+
+SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)
+
+
 class _UdpProtocol(asyncio.DatagramProtocol):
-    def __init__(self, spec: SourceSpec, ingest: Ingest) -> None:
+    def __init__(self, spec: SourceSpec, stats: IngestStats | None) -> None:
         self.spec = spec
-        self.ingest = ingest
-        self.queue: asyncio.Queue[tuple[object, list[bytes]]] = asyncio.Queue(maxsize=10_000)
+        self.stats = stats
+        self.queue: asyncio.Queue[tuple[object, bytes, float]] = asyncio.Queue(maxsize=100_000)
         self.dropped = 0
 
     def datagram_received(self, data: bytes, addr: tuple[str | object, int]) -> None:
         try:
-            self.queue.put_nowait(((self.spec.label, addr), data.split(b"\n")))
+            self.queue.put_nowait(((self.spec.label, addr), data, time.time()))
         except asyncio.QueueFull:
-            self.dropped += 1  # UDP has no backpressure: the kernel would drop them anyway
+            self.dropped += 1  # counted in the stats: a UDP sender cannot be slowed down
+            if self.stats is not None:
+                self.stats.udp_queue_drops += 1
 
 
-async def run_udp(spec: SourceSpec, ingest: Ingest, end: EndStream) -> None:
-    """Receive datagrams (one or more lines each); each sender address is its own stream."""
+async def run_udp(
+    spec: SourceSpec, ingest: Ingest, end: EndStream, stats: IngestStats | None = None
+) -> None:
+    """Receive datagrams (one or more lines each); each sender address is its own stream.
+
+    Kernel drops (a full receive buffer) are read into `stats.udp_kernel_drops`.
+    """
     loop = asyncio.get_running_loop()
+    sock = udp_socket(spec.host, spec.port, get_ingest_settings().udp_rcvbuf_bytes)
     transport, protocol = await loop.create_datagram_endpoint(
-        lambda: _UdpProtocol(spec, ingest), local_addr=(spec.host or "0.0.0.0", spec.port)
+        lambda: _UdpProtocol(spec, stats), sock=sock
     )
+    splitters: dict[object, DatagramLines] = {}
+    base_drops = socket_drops(sock) or 0
+    last_check_s = 0.0
     try:
         while True:
-            key, lines = await protocol.queue.get()
-            await ingest(key, lines, time.time())
+            key, data, arrival_s = await protocol.queue.get()
+            splitter = splitters.get(key)
+            if splitter is None:
+                splitter = splitters[key] = DatagramLines()
+            lines = splitter.push(data)
+            if lines:
+                await ingest(key, lines, arrival_s)
+            if stats is not None and arrival_s - last_check_s >= 1.0:
+                last_check_s = arrival_s
+                stats.udp_kernel_drops = (socket_drops(sock) or base_drops) - base_drops
     finally:
+        if stats is not None:
+            drops = socket_drops(sock)
+            if drops is not None:
+                stats.udp_kernel_drops = drops - base_drops
+        for key, splitter in splitters.items():
+            tail = splitter.flush()
+            if tail:
+                with contextlib.suppress(Exception):
+                    await ingest(key, tail, time.time())
+            end(key)
         transport.close()
 
 
@@ -293,7 +410,11 @@ async def run_stdin(ingest: Ingest, end: EndStream) -> None:
 
 
 async def run_source(
-    uri: str, ingest: Ingest, end: EndStream, progress: Progress | None = None
+    uri: str,
+    ingest: Ingest,
+    end: EndStream,
+    progress: Progress | None = None,
+    stats: IngestStats | None = None,
 ) -> None:
     """Run one source URI until it ends (files, stdin) or forever (network sources)."""
     spec = parse_source(uri)
@@ -304,7 +425,7 @@ async def run_source(
     elif spec.kind == "tcp":
         await run_tcp_client(spec, ingest, end)
     elif spec.kind == "udp":
-        await run_udp(spec, ingest, end)
+        await run_udp(spec, ingest, end, stats)
     else:
         server = await start_tcp_server(spec, ingest, end)
         async with server:

@@ -22,6 +22,10 @@ class IngestStats:
     buffered_pending: int = 0
     distress_signals: int = 0
     suspect_positions: int = 0
+    flagged: Counter[str] = field(default_factory=Counter)  # stored positions, by flag
+    out_of_range: Counter[str] = field(default_factory=Counter)  # raw values, by field
+    udp_kernel_drops: int = 0  # datagrams the kernel dropped (receive buffer full)
+    udp_queue_drops: int = 0  # datagrams dropped because the pipeline's queue was full
     bad_tag_blocks: int = 0
     dead_letter_errors: int = 0
     dead_letter: IO[bytes] | None = None
@@ -66,5 +70,9 @@ class IngestStats:
             "meta_lines": self.meta_lines,
             "distress_signals": self.distress_signals,
             "suspect_positions": self.suspect_positions,
+            "flagged": dict(sorted(self.flagged.items())),
+            "out_of_range": dict(sorted(self.out_of_range.items())),
+            "udp_kernel_drops": self.udp_kernel_drops,
+            "udp_queue_drops": self.udp_queue_drops,
             "balanced": self.balanced(),
         }

@@ -9,8 +9,17 @@ from sar_coord.core.ais import DISTRESS_SOURCE, MmsiKind, mmsi_kind
 from sar_coord.core.geo import haversine_m, m_to_nm
 
 MAX_PLAUSIBLE_SPEED_KN = 60.0
+"""Default limit of a ship's implied speed between two fixes (AIS_MAX_SHIP_SPEED_KN)."""
+MAX_SAR_AIRCRAFT_SPEED_KN = 350.0
+"""Default limit for SAR aircraft, type 9 or 111MIDxxx (AIS_MAX_SAR_AIRCRAFT_SPEED_KN)."""
 MIN_JUMP_DT_S = 10.0
-"""Time floor for the implied-speed check: feeds without timestamps stamp bursts alike."""
+"""Time floor of the implied-speed check: fixes resolved to the second are +-1 s apart."""
+MIN_JUMP_NM = 0.5
+"""A move shorter than this is never a jump (position noise, not a vessel out of place)."""
+FLAG_IMPLAUSIBLE = "implausible_jump"
+"""The report's own timestamps (and its predecessor's) prove the implied speed impossible."""
+FLAG_UNVERIFIED = "unverified_jump"
+"""A jump that no trustworthy timestamp can judge (replayed arrival times, shared MMSI)."""
 DISTRESS_REPEAT_S = 60.0
 """A device sends 8 reports a minute; publish at most one distress signal per device per minute."""
 
@@ -59,8 +68,11 @@ class VesselTrack:
         "first_seen_ts",
         "flushed_first_seen_ts",
         "flushed_last_seen_ts",
+        "good",
         "good_lat",
         "good_lon",
+        "good_second",
+        "good_timed",
         "good_ts",
         "imo",
         "kind",
@@ -71,15 +83,20 @@ class VesselTrack:
         "lon",
         "mmsi",
         "name",
+        "part_a_ts",
+        "part_b_ts",
         "position",
+        "seq",
         "ship_type",
         "static_ts",
         "ts",
+        "voyage_ts",
     )
 
     def __init__(self, mmsi: int, ts: float) -> None:
         """Start a track first seen at `ts` (Unix s)."""
         self.mmsi = mmsi
+        self.seq = 0  # reports applied so far (deduplication keys on it)
         self.kind = mmsi_kind(mmsi)
         self.distress = distress_kind(mmsi)
         self.first_seen_ts = ts
@@ -93,6 +110,9 @@ class VesselTrack:
         self.good_lat: float | None = None
         self.good_lon: float | None = None
         self.good_ts = -math.inf
+        self.good: PositionReport | None = None  # the last plausible report
+        self.good_second: int | None = None
+        self.good_timed = False
         self.name: str | None = None
         self.call_sign: str | None = None
         self.imo: int | None = None
@@ -104,12 +124,18 @@ class VesselTrack:
         self.eta: str | None = None
         self.ais_class: str | None = None
         self.static_ts = -math.inf
+        # per part: name (5, 19, 24A), ship data (5, 19, 24B), voyage data (5)
+        self.part_a_ts = -math.inf
+        self.part_b_ts = -math.inf
+        self.voyage_ts = -math.inf
         self.last_distress_ts = -math.inf
 
 
-def _jump(lat: float, lon: float, ts: float, ref_lat: float, ref_lon: float, ref_ts: float) -> bool:
-    """True if going from the reference fix to this one implies more than 60 kn."""
-    limit_nm = MAX_PLAUSIBLE_SPEED_KN * max(ts - ref_ts, MIN_JUMP_DT_S) / 3600.0
+def _jump(
+    lat: float, lon: float, dt_s: float, ref_lat: float, ref_lon: float, limit_kn: float
+) -> bool:
+    """True if moving from the reference fix to this one in `dt_s` implies over `limit_kn`."""
+    limit_nm = max(limit_kn * max(dt_s, MIN_JUMP_DT_S) / 3600.0, MIN_JUMP_NM)
     dlat_nm = abs(lat - ref_lat) * 60.0
     if dlat_nm > limit_nm:
         return True
@@ -125,9 +151,17 @@ def _jump(lat: float, lon: float, ts: float, ref_lat: float, ref_lon: float, ref
 class TrackStore:
     """All tracks, bounded: the least recently created track is forgotten when full."""
 
-    def __init__(self, max_vessels: int = 1_000_000) -> None:
-        """Keep at most `max_vessels` tracks in memory."""
+    def __init__(
+        self,
+        max_vessels: int = 1_000_000,
+        *,
+        max_ship_speed_kn: float = MAX_PLAUSIBLE_SPEED_KN,
+        max_sar_aircraft_speed_kn: float = MAX_SAR_AIRCRAFT_SPEED_KN,
+    ) -> None:
+        """Keep at most `max_vessels` tracks; judge jumps against the speed limits (kn)."""
         self.max_vessels = max_vessels
+        self.max_ship_speed_kn = max_ship_speed_kn
+        self.max_sar_aircraft_speed_kn = max_sar_aircraft_speed_kn
         self.tracks: dict[int, VesselTrack] = {}
 
     def get(self, mmsi: int, ts: float) -> VesselTrack:
@@ -139,6 +173,7 @@ class TrackStore:
                 del tracks[next(iter(tracks))]
             tr = tracks[mmsi] = VesselTrack(mmsi, ts)
         else:
+            tr.seq += 1
             if ts > tr.last_seen_ts:
                 tr.last_seen_ts = ts
             if ts < tr.first_seen_ts:
@@ -146,7 +181,7 @@ class TrackStore:
         return tr
 
     def apply_position(self, rep: PositionReport) -> tuple[bool, DistressSignal | None]:
-        """Apply a report: (is newest position, distress signal or None); sets rep.suspect."""
+        """Apply a report: (is newest position, distress signal or None); sets rep.flag."""
         ts = rep.received_ts_s
         tr = self.get(rep.mmsi, ts)
         lat = rep.lat_deg
@@ -154,26 +189,48 @@ class TrackStore:
         if lat is not None and ts >= tr.ts:
             lon: float = rep.lon_deg  # type: ignore[assignment]
             newest = True
-            # Suspect only if far from the last good fix and, when the last fix was itself
-            # suspect, far from that too: a glitch is flagged, a real relocation is adopted.
-            if (
-                tr.good_lat is not None
-                and rep.msg_type != 9
-                and tr.kind is not MmsiKind.SAR_AIRCRAFT
-                and _jump(lat, lon, ts, tr.good_lat, tr.good_lon, tr.good_ts)  # type: ignore[arg-type]
-                and (tr.ts == tr.good_ts or _jump(lat, lon, ts, tr.lat, tr.lon, tr.ts))  # type: ignore[arg-type]
-            ):
-                rep.suspect = True
+            if tr.good_lat is not None:
+                flag = self._judge(rep, tr, lat, lon)
+                if flag is not None:
+                    rep.flag = flag
+                    rep.suspect = flag == FLAG_IMPLAUSIBLE
             tr.ts = ts
             tr.lat = lat
             tr.lon = lon
             tr.position = rep
-            if not rep.suspect:
-                tr.good_lat, tr.good_lon, tr.good_ts = lat, lon, ts
+            if rep.flag is None:
+                tr.good_lat, tr.good_lon, tr.good_ts, tr.good = lat, lon, ts, rep
+                tr.good_second, tr.good_timed = rep.utc_second, rep.timed
         kind = tr.distress
         if kind is None or rep.nav_status == NAV_STATUS_SART_TEST:
             return newest, None
         return newest, self._distress(tr, kind, ts, lat, rep.lon_deg)
+
+    def _judge(self, rep: PositionReport, tr: VesselTrack, lat: float, lon: float) -> str | None:
+        """The flag of a newest fix against the last plausible one, on observed times.
+
+        Flagged only if far from the last plausible fix and, when the last fix was itself
+        flagged, far from that too: a glitch is flagged, a real relocation is adopted. A jump
+        is implausible only when both fixes carry trustworthy times and the MMSI is one vessel's;
+        otherwise it is unverified, unless even the reports' own UTC seconds (a lower bound of
+        the time between them, plus one minute) allow the move.
+        """
+        limit_kn = self.max_ship_speed_kn
+        if rep.msg_type == 9 or tr.kind is MmsiKind.SAR_AIRCRAFT:
+            limit_kn = self.max_sar_aircraft_speed_kn
+        ts = rep.received_ts_s
+        if not _jump(lat, lon, ts - tr.good_ts, tr.good_lat, tr.good_lon, limit_kn):  # type: ignore[arg-type]
+            return None
+        if tr.ts != tr.good_ts and not _jump(lat, lon, ts - tr.ts, tr.lat, tr.lon, limit_kn):  # type: ignore[arg-type]
+            return None
+        if rep.timed and tr.good_timed and tr.kind is not MmsiKind.NON_STANDARD:
+            return FLAG_IMPLAUSIBLE
+        if rep.utc_second is not None and tr.good_second is not None:
+            # untimed: the seconds fields bound the elapsed time from below (mod one minute)
+            dt_min_s = (rep.utc_second - tr.good_second) % 60 + 60
+            if not _jump(lat, lon, dt_min_s, tr.good_lat, tr.good_lon, limit_kn):  # type: ignore[arg-type]
+                return None
+        return FLAG_UNVERIFIED
 
     def _distress(
         self, tr: VesselTrack, kind: str, ts: float, lat: float | None, lon: float | None
@@ -194,28 +251,38 @@ class TrackStore:
         return self._distress(tr, kind, rep.received_ts_s, None, None)
 
     def apply_static(self, rep: StaticReport) -> bool:
-        """Merge static/voyage data unless older than what we hold; True if anything changed."""
+        """Merge static/voyage data part by part, each part's newest value whatever the arrival
+        order (type 24 A and B, 5, 19 travel separately); True if anything changed."""
         ts = rep.received_ts_s
         tr = self.get(rep.mmsi, ts)
-        if ts < tr.static_ts:
-            return False
-        tr.static_ts = ts
         changed = False
-        for attr in (
-            "name",
-            "call_sign",
-            "imo",
-            "ship_type",
-            "length_m",
-            "beam_m",
-            "draught_m",
-            "destination",
-            "eta",
-        ):
-            value = getattr(rep, attr)
-            if value is not None and getattr(tr, attr) != value:
-                setattr(tr, attr, value)
-                changed = True
+        if rep.part != "B" and ts >= tr.part_a_ts:
+            tr.part_a_ts = ts
+            changed = _merge(tr, rep, _PART_A) or changed
+        if rep.part != "A" and ts >= tr.part_b_ts:
+            tr.part_b_ts = ts
+            changed = _merge(tr, rep, _PART_B) or changed
+        if rep.msg_type == 5 and ts >= tr.voyage_ts:
+            tr.voyage_ts = ts
+            changed = _merge(tr, rep, _VOYAGE) or changed
+        if ts > tr.static_ts:
+            tr.static_ts = ts
         if changed:
             tr.ais_class = class_from_ship_type(tr.ship_type)
         return changed
+
+
+_PART_A = ("name",)
+_PART_B = ("call_sign", "ship_type", "length_m", "beam_m")
+_VOYAGE = ("imo", "draught_m", "destination", "eta")
+
+
+def _merge(tr: VesselTrack, rep: StaticReport, attrs: tuple[str, ...]) -> bool:
+    """Copy the report's known values of `attrs` onto the track; True if any changed."""
+    changed = False
+    for attr in attrs:
+        value = getattr(rep, attr)
+        if value is not None and getattr(tr, attr) != value:
+            setattr(tr, attr, value)
+            changed = True
+    return changed

@@ -80,6 +80,12 @@ class VesselLatest(Base):
     msg_type: Mapped[int | None] = mapped_column(SmallInteger)
     transponder: Mapped[str | None] = mapped_column(String(8))
     suspect: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # ingest's flag of the newest report: "unverified_jump" (still matched, shown as a warning)
+    # or "implausible_jump" (also suspect); the position is then the last plausible one
+    position_flag: Mapped[str | None] = mapped_column(String(32))
+    identity_unique: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=text("true")
+    )
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
@@ -107,3 +113,4 @@ class VesselPosition(Base):
     nav_status: Mapped[int | None] = mapped_column(SmallInteger)
     msg_type: Mapped[int | None] = mapped_column(SmallInteger)
     suspect: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    flag: Mapped[str | None] = mapped_column(String(32))  # why ingest flagged the report

@@ -48,13 +48,14 @@ def type1(
     heading: int = 90,
     status: int = 0,
     msg_type: int = 1,
+    second: int = 60,
 ) -> str:
-    """A 168-bit type 1/2/3 payload."""
+    """A 168-bit type 1/2/3 payload (UTC second 60: not available)."""
     payload, fill = encode_fields(
         [
             (msg_type, 6), (0, 2), (mmsi, 30), (status, 4), (0, 8), (sog_raw, 10), (0, 1),
             (round(lon * 600000), 28), (round(lat * 600000), 27), (cog_raw, 12), (heading, 9),
-            (0, 6), (0, 2), (0, 3), (0, 1), (0, 19),
+            (second, 6), (0, 2), (0, 3), (0, 1), (0, 19),
         ]
     )  # fmt: skip
     assert fill == 0 and len(payload) == 28
@@ -108,5 +109,25 @@ def type5(
             *text6(call_sign, 7), *text6(name, 20),
             (ship_type, 8), (80, 9), (20, 9), (10, 6), (10, 6), (1, 4), (5, 4), (20, 5), (12, 5),
             (30, 6), (85, 8), *text6(destination, 20), (0, 1), (0, 1),
+        ]
+    )  # fmt: skip
+
+
+def type24(
+    mmsi: int,
+    part: int,
+    *,
+    name: str = "",
+    call_sign: str = "",
+    ship_type: int = 0,
+    length_m: int = 0,
+) -> tuple[str, int]:
+    """A type 24 part A (name, 160 bits) or part B (ship type, call sign, bow = length) payload."""
+    if part == 0:
+        return encode_fields([(24, 6), (0, 2), (mmsi, 30), (0, 2), *text6(name, 20)])
+    return encode_fields(
+        [
+            (24, 6), (0, 2), (mmsi, 30), (1, 2), (ship_type, 8), *text6("", 7),
+            *text6(call_sign, 7), (length_m, 9), (0, 9), (0, 6), (0, 6), (0, 6),
         ]
     )  # fmt: skip

@@ -29,9 +29,10 @@ def test_hand_checked_class_a_position() -> None:
     assert field(bits, 8, 30) == 367005420
     assert field(bits, 61, 28, signed=True) == -73426703
     assert field(bits, 89, 27, signed=True) == 28594963
+    assert field(bits, 137, 6) == 32  # UTC second
     (rep,) = decode_message(payload.encode(), 0, 0.0)
     assert rep == PositionReport(
-        367005420, 1, 0.0, 47.658272, -122.377838, 0.0, 4.7, None, 15, False
+        367005420, 1, 0.0, 47.658272, -122.377838, 0.0, 4.7, None, 15, False, utc_second=32
     )
 
 
@@ -204,3 +205,28 @@ def _check_static(rep: StaticReport, ref: Any) -> None:
     if getattr(ref, "to_bow", None) is not None and getattr(ref, "to_stern", None) is not None:
         assert rep.length_m == (float(ref.to_bow + ref.to_stern) or None)
         assert rep.beam_m == (float(ref.to_port + ref.to_starboard) or None)
+
+
+@pytest.mark.parametrize(
+    ("msg_type", "chars", "fill"),
+    [(27, 15, 0), (27, 29, 0), (1, 27, 0), (5, 69, 0), (19, 51, 0), (18, 28, 2)],
+)
+def test_payload_of_the_wrong_length_for_its_type_is_rejected(
+    msg_type: int, chars: int, fill: int
+) -> None:
+    # 90 and 174 bits cannot be a type 27 (96..168), 162 a type 1 (168), 414 a type 5 (420),
+    # 306 a type 19 (312), 166 a type 18 (168): never decoded into a position
+    head = type1(244000009, -0.001667, -87.2, status=14, msg_type=msg_type)
+    payload = (head * 3)[:chars].encode()
+    with pytest.raises(DecodeError) as exc:
+        decode_message(payload, fill, 0.0)
+    assert exc.value.reason == "bad_length"
+
+
+def test_lengths_real_transmitters_send_are_kept() -> None:
+    # type 27 at 96 bits and padded to 168; type 1 with a padding character (174 bits)
+    short27 = type1(244000010, 1.0, 2.0, msg_type=27)[:16].encode()
+    assert decode_message(short27, 0, 0.0)[0].mmsi == 244000010
+    assert decode_message(type1(244000010, 1.0, 2.0, msg_type=27).encode(), 0, 0.0)
+    padded = (type1(244000010, 1.0, 2.0) + "0").encode()
+    assert decode_message(padded, 0, 0.0)[0].lat_deg == 1.0

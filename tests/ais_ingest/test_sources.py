@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ais_ingest.sources import (
+    DatagramLines,
     LineSplitter,
     SourceError,
     SourceSpec,
@@ -21,6 +22,7 @@ from ais_ingest.sources import (
     run_udp,
     start_tcp_server,
 )
+from ais_ingest.stats import IngestStats
 from tests.ais_ingest.aisgen import sentence, type1
 
 LINES = [sentence(type1(244000000 + i, 50.0 + i / 100, 4.0)).encode() for i in range(50)]
@@ -177,6 +179,62 @@ async def test_udp_listener_receives_datagrams() -> None:
     finally:
         await stop_task(task)
     assert rec.lines == LINES
+
+
+def test_datagram_lines_join_a_sentence_split_across_datagrams() -> None:
+    splitter = DatagramLines()
+    line = LINES[0]
+    assert splitter.push(line[:20]) == []  # no checksum yet: waits for the rest
+    assert splitter.push(line[20:]) == [line]  # one datagram per sentence, no newline
+    assert splitter.push(LINES[1] + b"\r\n" + LINES[2][:9]) == [LINES[1] + b"\r"]
+    # the next datagram starts a new sentence: the unfinished one is passed on (to be rejected)
+    assert splitter.push(LINES[3]) == [LINES[2][:9], LINES[3]]
+    assert splitter.flush() == []
+
+
+async def test_udp_sentences_split_across_datagrams_are_reassembled() -> None:
+    port = free_port(socket.SOCK_DGRAM)
+    rec = Recorder()
+    stats = IngestStats()
+    task = asyncio.create_task(
+        run_udp(parse_source(f"udp://127.0.0.1:{port}"), rec.ingest, rec.end, stats)
+    )
+    await asyncio.sleep(0.2)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for line in LINES[:10]:
+            s.sendto(line[:25], ("127.0.0.1", port))
+            s.sendto(line[25:], ("127.0.0.1", port))
+    try:
+        await rec.wait_for(10)
+    finally:
+        await stop_task(task)
+    assert rec.lines == LINES[:10]
+    assert (stats.udp_kernel_drops, stats.udp_queue_drops) == (0, 0)
+
+
+async def test_udp_flood_every_datagram_is_ingested_or_counted_as_dropped() -> None:
+    port = free_port(socket.SOCK_DGRAM)
+    rec = Recorder()
+    stats = IngestStats()
+    task = asyncio.create_task(
+        run_udp(parse_source(f"udp://127.0.0.1:{port}"), rec.ingest, rec.end, stats)
+    )
+    await asyncio.sleep(0.2)
+    sent = 50_000
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for i in range(sent):  # as fast as the sender can: no pacing at all
+            s.sendto(LINES[i % 50], ("127.0.0.1", port))
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            await asyncio.sleep(0.5)
+            before = len(rec.lines)
+            await asyncio.sleep(1.2)  # the drop count is read at least once a second
+            if len(rec.lines) == before or time.monotonic() > deadline:
+                break
+    finally:
+        await stop_task(task)
+    assert len(rec.lines) + stats.udp_kernel_drops + stats.udp_queue_drops == sent
 
 
 async def test_gzip_file_as_fast_as_possible(tmp_path: Path) -> None:
