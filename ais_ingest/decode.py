@@ -27,7 +27,7 @@ _DECODED_TYPES = frozenset({1, 2, 3, 4, 5, 9, 14, 18, 19, 21, 24, 27})
 MIN_BITS = {1: 168, 2: 168, 3: 168, 4: 168, 5: 420, 9: 168, 14: 40, 18: 168, 19: 312, 21: 272}
 MIN_BITS |= {27: 96}
 MAX_BITS = {14: 1008, 21: 368, 27: 168}
-TYPE24_MIN_BITS = (160, 168)  # part A, part B
+TYPE24_MIN_BITS = (160, 162)  # part A, part B (its last 6 bits are spare: often left out)
 
 
 class DecodeError(Exception):

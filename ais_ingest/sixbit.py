@@ -143,6 +143,10 @@ def fast_static(payload: bytes, fill: int, received_ts_s: float) -> StaticReport
     if c0 != b"5" and c0 != b"H":
         return None
     v, n = _bits(payload, fill)
+    need = 424 if c0 == b"5" else 168
+    if need - 6 <= n < need:  # a transmitter that leaves out spare bits: read them as zero
+        v <<= need - n
+        n = need
 
     def f(start: int, width: int) -> int:
         return (v >> (n - start - width)) & ((1 << width) - 1)

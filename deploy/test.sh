@@ -3,7 +3,7 @@
 # dashboard unit tests and the full pytest suite (real PostGIS, real sockets, real browser).
 source "$(dirname "$0")/lib.sh"
 setup_all
-apt_install chromium fonts-dejavu-core
+apt_install chromium fonts-dejavu-core gpsd-clients
 cd "$ROOT"
 V="$ROOT/.venv/bin"
 
