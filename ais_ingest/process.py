@@ -18,13 +18,15 @@ from ais_ingest.reports import (
     SafetyBroadcast,
     StaticReport,
 )
-from ais_ingest.sixbit import fast_position, header
+from ais_ingest.sixbit import fast_position
 from ais_ingest.stats import IngestStats
 from ais_ingest.track import TrackStore, VesselTrack
 from sar_coord.core.ais import DISTRESS_KINDS, MmsiKind, mmsi_kind
 
 VESSEL_SEEN_REFRESH_S = 60.0
 DUPLICATE_WINDOW_S = 60.0
+TIMED_DUPLICATE_WINDOW_S = 30.0
+"""Copies received this close (by trustworthy times) are one transmission: see _is_repeat."""
 MAX_RECENT_PAYLOADS = 200_000
 NEVER_DEDUPLICATED = DISTRESS_KINDS | {MmsiKind.SAR_AIRCRAFT}
 """Kinds of MMSI whose every reception is kept (distress devices, SAR aircraft)."""
@@ -45,6 +47,9 @@ PositionRow = tuple[
     bool,
     str | None,
 ]
+Seen = tuple[float, int, int, bool]
+"""A decoded payload: (receive time, MMSI, its track's report count after it, exempt from
+deduplication); see Processor._is_repeat."""
 UTC_SECOND_AHEAD_S = 10
 """A report's UTC second may run this far ahead of its receive time (clock skew), no more."""
 
@@ -93,8 +98,7 @@ class Processor:
         self.tracks = tracks if tracks is not None else TrackStore()
         self.on_distress = on_distress
         self.batch = Batch()
-        # payload -> (receive time, its vessel's message count after it): see _is_repeat
-        self._recent: dict[bytes, tuple[float, int]] = {}
+        self._recent: dict[bytes, Seen] = {}
 
     def take_batch(self) -> Batch:
         """Hand over the current batch and start a new one."""
@@ -108,7 +112,7 @@ class Processor:
         payload, fill, ts, nlines, raw, timed = msg
         recent = self._recent
         seen = recent.get(payload)
-        if seen is not None and self._is_repeat(payload, ts, seen):
+        if seen is not None and self._is_repeat(ts, timed, seen):
             stats.reject("duplicate", raw, nlines)
             return
         # Hot path: 168-bit position reports (types 1-3, 18) by the hand-written decoder.
@@ -123,28 +127,38 @@ class Processor:
         self._store(reports, raw, nlines, timed)
         if len(recent) >= MAX_RECENT_PAYLOADS:
             recent.clear()
-        tr = self.tracks.tracks.get(reports[0].mmsi)
-        recent[payload] = (ts, -1 if tr is None else tr.seq)
+        mmsi = reports[0].mmsi
+        tr = self.tracks.tracks.get(mmsi)
+        # atomic values only: the garbage collector stops tracking such tuples
+        if tr is None:
+            recent[payload] = (ts, mmsi, -1, _kind(mmsi) in NEVER_DEDUPLICATED)
+        else:
+            recent[payload] = (ts, mmsi, tr.seq, tr.kind in NEVER_DEDUPLICATED)
 
-    def _is_repeat(self, payload: bytes, ts: float, seen: tuple[float, int]) -> bool:
-        """True for another reception of a transmission already handled.
+    def _is_repeat(self, ts: float, timed: bool, seen: Seen) -> bool:
+        """True for another reception of a transmission already handled (keyed on reception).
 
         The same transmission heard by several stations (or relayed twice) arrives as a
-        byte-identical payload within a minute of its first reception (by the receive times the
-        feed gives), with nothing newer from that vessel in between. A byte-identical payload
-        after another message of the vessel is a new transmission (a ship alternating between
-        two static reports, or back on a position it held): it is processed, so deduplication
-        never changes which report is the latest. Distress devices and SAR aircraft are exempt:
-        every copy of theirs is kept. Only payloads that decoded are remembered.
+        byte-identical payload. With trustworthy receive times, a copy received within half a
+        minute of the first is that transmission: the payload carries its UTC second, so the
+        ship's own identical report is a minute or more later. Without them (a replay's
+        arrival), a copy within a minute with nothing from that vessel in between is a repeat;
+        after another message of the vessel it is a new transmission (a ship alternating between
+        two static reports, or back on a position it held) and is processed. Either way
+        deduplication never changes which report is the latest. Distress devices and SAR
+        aircraft are exempt: every copy of theirs is kept. Only payloads that decoded are
+        remembered.
         """
-        seen_ts, seen_seq = seen
-        if not -DUPLICATE_WINDOW_S <= ts - seen_ts <= DUPLICATE_WINDOW_S:
+        seen_ts, mmsi, seen_seq, exempt = seen
+        if exempt:
             return False
-        mmsi = header(payload)[1]
+        dt_s = ts - seen_ts
+        if timed:
+            return -TIMED_DUPLICATE_WINDOW_S < dt_s < TIMED_DUPLICATE_WINDOW_S
+        if not -DUPLICATE_WINDOW_S <= dt_s <= DUPLICATE_WINDOW_S:
+            return False
         tr = self.tracks.tracks.get(mmsi)
-        if (-1 if tr is None else tr.seq) != seen_seq:
-            return False
-        return _kind(mmsi) not in NEVER_DEDUPLICATED
+        return (-1 if tr is None else tr.seq) == seen_seq
 
     def _decode(
         self, payload: bytes, fill: int, ts: float, raw: bytes, nlines: int

@@ -104,8 +104,11 @@ def fast_position(payload: bytes, received_ts_s: float) -> PositionReport | None
         None if cog >= 3600 else cog / 10.0,
         None if hdg >= 360 else hdg,
         status,
-        utc_second=second if second < 60 else None,
-        out_of_range=bad,
+        False,  # suspect, flag and timed are the tracker's and processor's (positional: hot)
+        second if second < 60 else None,
+        False,
+        None,
+        bad,
     )
 
 

@@ -16,6 +16,7 @@ MIN_JUMP_DT_S = 10.0
 """Time floor of the implied-speed check: fixes resolved to the second are +-1 s apart."""
 MIN_JUMP_NM = 0.5
 """A move shorter than this is never a jump (position noise, not a vessel out of place)."""
+_MIN_JUMP_DEG = MIN_JUMP_NM / 60.0
 FLAG_IMPLAUSIBLE = "implausible_jump"
 """The report's own timestamps (and its predecessor's) prove the implied speed impossible."""
 FLAG_UNVERIFIED = "unverified_jump"
@@ -135,7 +136,9 @@ def _jump(
     lat: float, lon: float, dt_s: float, ref_lat: float, ref_lon: float, limit_kn: float
 ) -> bool:
     """True if moving from the reference fix to this one in `dt_s` implies over `limit_kn`."""
-    limit_nm = max(limit_kn * max(dt_s, MIN_JUMP_DT_S) / 3600.0, MIN_JUMP_NM)
+    limit_nm = limit_kn * (dt_s if dt_s > MIN_JUMP_DT_S else MIN_JUMP_DT_S) / 3600.0
+    if limit_nm < MIN_JUMP_NM:
+        limit_nm = MIN_JUMP_NM
     dlat_nm = abs(lat - ref_lat) * 60.0
     if dlat_nm > limit_nm:
         return True
@@ -189,7 +192,11 @@ class TrackStore:
         if lat is not None and ts >= tr.ts:
             lon: float = rep.lon_deg  # type: ignore[assignment]
             newest = True
-            if tr.good_lat is not None:
+            good_lat = tr.good_lat
+            # cheap bound: within MIN_JUMP_NM in latitude + longitude degrees is never a jump
+            if good_lat is not None and (
+                abs(lat - good_lat) + abs(lon - tr.good_lon) > _MIN_JUMP_DEG  # type: ignore[operator]
+            ):
                 flag = self._judge(rep, tr, lat, lon)
                 if flag is not None:
                     rep.flag = flag

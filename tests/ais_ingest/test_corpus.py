@@ -89,6 +89,7 @@ def test_hand_checked_positions_in_batches(
 def test_receive_times_follow_the_feed(ais_corpus: Path) -> None:
     _, proc = _ingest(ais_corpus / "simpleais__sample.ais")
     first = proc.batch.positions[0]
-    assert first[1] == 1452468552.938
+    # received at 1452468552.938 (the line's time); observed at the report's own second, :51
+    assert first[1] == 1452468551.0
     _, proc = _ingest(ais_corpus / "aisdb__test_data_20211101.nm4")
     assert all(1635700000 < r[1] < 1635800000 for r in proc.batch.positions)

@@ -63,7 +63,7 @@ async def test_corpus_files_land_in_postgis(
         " extract(epoch FROM received_at) AS ts FROM vessel_position WHERE mmsi = 310327000"
         " ORDER BY received_at LIMIT 1"
     )
-    assert (row["lat"], row["lon"], float(row["ts"])) == (32.629032, -119.559832, 1452468552.938)
+    assert (row["lat"], row["lon"], float(row["ts"])) == (32.629032, -119.559832, 1452468551.0)
 
 
 async def test_latest_newest_wins_across_batches_and_static_upsert(
