@@ -17,9 +17,9 @@ SERVER_URL = os.environ.get(
     "SAR_TEST_SERVER_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
 # The tables ingest writes (vessel, vessel_position, vessel_latest) are from 0001_foundation, their
-# flag columns from 0010_ingest_flags; migrating only that far keeps these tests independent of
+# flag columns from 0012_ingest_flags; migrating only that far keeps these tests independent of
 # later migrations of other features.
-INGEST_REVISION = "0010_ingest_flags"
+INGEST_REVISION = "0012_ingest_flags"
 
 
 async def create_migrated(url: str) -> None:

@@ -1,7 +1,7 @@
 """Ingest flags: a flagged position is stored with its reason; vessel_latest shows the flag.
 
-Revision ID: 0010_ingest_flags
-Revises: 0009_stand_down
+Revision ID: 0012_ingest_flags
+Revises: 0011_rescue_chain
 Create Date: 2026-12-04
 
 vessel_position.flag: why a report was flagged (`implausible_jump`: its own timestamps prove the
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010_ingest_flags"
-down_revision: str | Sequence[str] | None = "0009_stand_down"
+revision: str = "0012_ingest_flags"
+down_revision: str | Sequence[str] | None = "0011_rescue_chain"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
