@@ -11,12 +11,6 @@ class AlertNotFound(NotFound):
     code = "alert_not_found"
 
 
-class CaseNotFound(NotFound):
-    """No such case."""
-
-    code = "case_not_found"
-
-
 class AlertCancelled(Conflict):
     """The alert was cancelled and cannot change any more."""
 

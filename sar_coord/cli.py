@@ -55,6 +55,15 @@ app.add_typer(places_cli.app, name="places")
 console = Console(stderr=True, soft_wrap=True)
 
 
+@app.callback()
+def _wire() -> None:
+    """sar-coord: maritime search-and-rescue coordination."""
+    # The CLI is a composition root too: commands such as `audit check-records` need the wiring.
+    from sar_coord.main import wire_features
+
+    wire_features()
+
+
 def _sigterm_to_exit() -> None:
     def handler(_signum: int, _frame: object) -> NoReturn:
         raise SystemExit(143)

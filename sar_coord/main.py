@@ -15,8 +15,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from alerts import evidence as alert_evidence
 from alerts.config import get_alerts_settings
 from alerts.lifecycle.router import router as alerts_router
 from alerts.live.rcc_router import router as rcc_ws_router
@@ -24,10 +26,12 @@ from alerts.live.runtime import alerts_runtime
 from alerts.live.ship_router import router as ship_router
 from alerts.matching.router import router as candidates_router
 from sar_coord import __version__
+from sar_coord.audit import sources as audit_sources
 from sar_coord.audit.router import router as audit_router
 from sar_coord.audit.service import append_entry, run_checkpointer
 from sar_coord.auth.router import router as auth_router
 from sar_coord.auth.throttle import LockoutNotice, LoginThrottle
+from sar_coord.cases import evidence as case_evidence
 from sar_coord.cases.beacons import run_distress_consumer
 from sar_coord.cases.router import regions_router
 from sar_coord.cases.router import router as cases_router
@@ -36,11 +40,14 @@ from sar_coord.core.db import make_engine, make_sessionmaker
 from sar_coord.core.errors import AppError
 from sar_coord.core.events import Listener
 from sar_coord.core.redact import install_redaction
+from sar_coord.disembarkation import service as disembarkation_service
 from sar_coord.disembarkation.router import router as disembarkation_router
 from sar_coord.health import router as health_router
+from sar_coord.places import service as places_service
 from sar_coord.places.router import router as places_router
 from sar_coord.search_planning.router import gaps_router as ais_gaps_router
 from sar_coord.search_planning.router import router as search_plans_router
+from sar_coord.vessels import positions
 from sar_coord.vessels.retention import run_housekeeper
 from sar_coord.vessels.router import router as vessels_router
 
@@ -52,6 +59,32 @@ def _error(
     status: int, code: str, detail: object, headers: dict[str, str] | None = None
 ) -> JSONResponse:
     return JSONResponse({"error": code, "detail": detail}, status_code=status, headers=headers)
+
+
+def wire_features() -> None:
+    """Point the interfaces features declare for each other at their implementations."""
+
+    async def tracks(session: AsyncSession, w: audit_sources.TrackWindow) -> list[dict[str, Any]]:
+        return await positions.positions_near(
+            session,
+            lon=w.lon,
+            lat=w.lat,
+            start_at=w.start_at,
+            end_at=w.end_at,
+            radius_m=w.radius_m,
+            limit=w.limit,
+        )
+
+    audit_sources.wire(
+        audit_sources.AuditSources(
+            case=case_evidence.case_facts,
+            timeline=case_evidence.case_timeline,
+            tracks=tracks,
+            alerts_and_answers=alert_evidence.alerts_and_answers,
+            disembarkations=disembarkation_service.case_documents,
+            logged_records=(places_service.logged_records, disembarkation_service.logged_records),
+        )
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -133,6 +166,7 @@ def server_options() -> dict[str, Any]:
 def create_app(settings: Settings | None = None, database_url: str | None = None) -> FastAPI:
     """The ASGI app; uses SAR_DATABASE_URL (set by `sar-coord up` for embedded mode)."""
     settings = settings or get_settings()
+    wire_features()
     url = database_url or settings.database_url
     if not url:
         raise RuntimeError("SAR_DATABASE_URL is not set: start with `sar-coord up`")

@@ -125,6 +125,14 @@ async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
     await sess.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def wired_features() -> None:
+    """Wire the features' interfaces as the composition root does (services called directly)."""
+    from sar_coord.main import wire_features
+
+    wire_features()
+
+
 @pytest.fixture(scope="session")
 async def app(db_url: str) -> AsyncIterator[object]:
     """The real app on the test database, with its lifespan running."""

@@ -14,7 +14,7 @@ from alerts.config import AlertsSettings
 from alerts.lifecycle import service
 from alerts.models import LIVE_ALERT_STATUSES, Alert, AlertRecipient, ShipAnswer
 from alerts.schemas import AlertUpdate
-from sar_coord.cases.models import DistressCase
+from sar_coord.cases import service as case_service
 from sar_coord.core.time import utcnow
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ async def escalate_due(session: AsyncSession, settings: AlertsSettings) -> list[
     )
     due = list((await session.execute(stmt)).scalars())
     for alert in due:
-        case = await session.get(DistressCase, alert.case_id)
+        case = await case_service.find_case(session, alert.case_id)
         proposed = await _proposed_radius_nm(session, alert, settings)
         auto = bool(
             case is not None

@@ -91,7 +91,7 @@ async def sitrep_issue(case_id: int, principal: RccUser, session: SessionDep) ->
     body = texts.sitrep_text(case, lon, lat, number=number, at=at, sender=_station(principal))
     await case_service.add_event(
         session,
-        case,
+        case.id,
         case_service.Actor(principal.username, principal.user_id),
         "sitrep",
         {"number": number, "text": body},

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +17,6 @@ from alerts.exceptions import (
     AlertCancelled,
     AlertNotFound,
     AlertStoodDown,
-    CaseNotFound,
     InvalidAlert,
     NotAlerted,
 )
@@ -25,7 +24,7 @@ from alerts.models import Alert, AlertRecipient, ShipAnswer, ShipDelivery
 from alerts.schemas import AlertCreate, AlertUpdate, AnswerBody
 from sar_coord.audit.service import append_entry
 from sar_coord.cases import service as case_service
-from sar_coord.cases.models import CaseEvent, DistressCase
+from sar_coord.cases.exceptions import CaseNotFound
 from sar_coord.cases.schemas import StatusChange
 from sar_coord.core import events
 from sar_coord.core.time import utcnow
@@ -33,6 +32,9 @@ from sar_coord.search_planning import service as search_planning
 
 ANSWERS_AFTER_STAND_DOWN = frozenset({"on_scene", "rescued", "message"})
 """Reports a ship may still send on a stood-down alert: facts, never a new commitment."""
+
+if TYPE_CHECKING:
+    from sar_coord.cases.models import CaseEvent, DistressCase
 
 # A NOTIFY listing this many MMSIs stays well under PostgreSQL's 8 kB payload limit.
 NOTIFY_MMSI_LIMIT = 400
@@ -54,15 +56,8 @@ def _iso(at: datetime | None) -> str | None:
 
 
 async def _datum(session: AsyncSession, case_id: int) -> dict[str, float]:
-    row = (
-        await session.execute(
-            select(
-                func.ST_Y(func.ST_GeomFromWKB(func.ST_AsBinary(DistressCase.datum))),
-                func.ST_X(func.ST_GeomFromWKB(func.ST_AsBinary(DistressCase.datum))),
-            ).where(DistressCase.id == case_id)
-        )
-    ).one()
-    return {"lat": float(row[0]), "lon": float(row[1])}
+    _, lon, lat = await case_service.get_case(session, case_id)
+    return {"lat": float(lat), "lon": float(lon)}
 
 
 def _case_payload(case: DistressCase, datum: dict[str, float]) -> dict[str, Any]:
@@ -98,7 +93,7 @@ async def _alert_payload(session: AsyncSession, alert: Alert, case: DistressCase
 
 
 async def _get_case(session: AsyncSession, case_id: int) -> DistressCase:
-    case = await session.get(DistressCase, case_id)
+    case = await case_service.find_case(session, case_id)
     if case is None:
         raise CaseNotFound(f"case {case_id} not found")
     return case
@@ -114,7 +109,7 @@ async def _advance_case(
     note: str,
 ) -> None:
     """Move the case forward (open -> alerting, -> assisting) when it is still behind."""
-    case = await session.get(DistressCase, case_id)
+    case = await case_service.find_case(session, case_id)
     if case is not None and case.status in when_in:
         await case_service.change_status(
             session,
@@ -144,13 +139,15 @@ async def add_case_event(
     data: dict[str, Any],
     at: datetime,
 ) -> CaseEvent:
-    event = CaseEvent(
-        case_id=case_id, actor=actor.name, actor_user_id=actor.user_id, kind=kind, data=data, at=at
+    """Append an alert event to the case's timeline through the cases feature (its one writer)."""
+    return await case_service.add_event(
+        session,
+        case_id,
+        case_service.Actor(name=actor.name, user_id=actor.user_id),
+        kind,
+        data,
+        at=at,
     )
-    session.add(event)
-    await session.flush()
-    await events.notify(session, events.CASES, {"case_id": case_id, "event_id": event.id})
-    return event
 
 
 async def notify_deliveries(session: AsyncSession, alert_id: int, mmsis: list[int]) -> None:

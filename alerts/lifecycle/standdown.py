@@ -78,7 +78,7 @@ async def stand_down_case(session: AsyncSession, *, case_id: int, case_status: s
         await session.flush()
         await case_service.add_event(
             session,
-            case,
+            case.id,
             case_service.Actor("system"),
             "alert_stood_down",
             {

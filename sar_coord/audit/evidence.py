@@ -9,54 +9,21 @@ import zipfile
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sar_coord.audit import merkle, service
 from sar_coord.audit.entry import canonical_json, decode_entry
-from sar_coord.audit.exceptions import CaseNotFound
 from sar_coord.audit.models import TransparencyLogEntry
 from sar_coord.audit.repository import EntryFilter, list_entries
+from sar_coord.audit.sources import TrackWindow, sources
 from sar_coord.core.geo import nm_to_m
 from sar_coord.core.time import utcnow
-from sar_coord.disembarkation.schemas import DisembarkationRead
-from sar_coord.disembarkation.service import list_disembarkations
 
 TRACK_RADIUS_NM = 50.0
 TRACK_BEFORE_H = 6
 TRACK_AFTER_H = 72
-
-
-async def _case(session: AsyncSession, case_id: int) -> dict[str, Any]:
-    row = (
-        (
-            await session.execute(
-                text(
-                    "SELECT id, reference, status, source, datum_at, closed_at,"
-                    " ST_Y(datum::geometry) AS lat, ST_X(datum::geometry) AS lon,"
-                    " persons_on_board, departure_country, first_rcc, first_rcc_informed_at,"
-                    " responsible_rcc, responsible_rcc_accepted_at, created_at"
-                    " FROM distress_case WHERE id = :id"
-                ),
-                {"id": case_id},
-            )
-        )
-        .mappings()
-        .first()
-    )
-    if row is None:
-        raise CaseNotFound(f"no case {case_id}")
-    return dict(row)
-
-
-async def _timeline(session: AsyncSession, case_id: int) -> list[dict[str, Any]]:
-    rows = await session.execute(
-        text(
-            "SELECT id, at, actor, kind, data FROM case_event WHERE case_id = :id ORDER BY at, id"
-        ),
-        {"id": case_id},
-    )
-    return [dict(r) for r in rows.mappings().all()]
+TRACK_LIMIT = 200_000
 
 
 async def _tracks(session: AsyncSession, case: dict[str, Any]) -> list[dict[str, Any]]:
@@ -65,54 +32,15 @@ async def _tracks(session: AsyncSession, case: dict[str, Any]) -> list[dict[str,
     end = (case["closed_at"] or case["datum_at"] + timedelta(hours=TRACK_AFTER_H)) + timedelta(
         hours=1
     )
-    rows = await session.execute(
-        text(
-            "SELECT p.mmsi, p.received_at, ST_Y(p.position::geometry) AS lat,"
-            " ST_X(p.position::geometry) AS lon, p.sog_kn, p.cog_deg"
-            " FROM vessel_position p, distress_case c WHERE c.id = :id"
-            " AND p.received_at >= :start AND p.received_at < :end"
-            " AND ST_DWithin(p.position, c.datum, :radius_m)"
-            " ORDER BY p.mmsi, p.received_at LIMIT 200000"
-        ),
-        {"id": case["id"], "start": start, "end": end, "radius_m": nm_to_m(TRACK_RADIUS_NM)},
+    window = TrackWindow(
+        lon=case["lon"],
+        lat=case["lat"],
+        start_at=start,
+        end_at=end,
+        radius_m=nm_to_m(TRACK_RADIUS_NM),
+        limit=TRACK_LIMIT,
     )
-    return [dict(r) for r in rows.mappings().all()]
-
-
-async def _rows_json(session: AsyncSession, table: str, sql: str, **params: Any) -> list[Any]:
-    """Rows as JSON objects (to_jsonb, so any column set works); [] if the table is absent."""
-    if await session.scalar(text("SELECT to_regclass(:t) IS NOT NULL"), {"t": table}) is not True:
-        return []
-    return list((await session.scalars(text(sql), params)).all())
-
-
-# "(:mmsi IS NULL OR ...)": one vessel's rows, or all rows of the case.
-_ALERTS_SQL = (
-    "SELECT to_jsonb(a) FROM alert a WHERE a.case_id = :id AND (CAST(:mmsi AS bigint) IS NULL"
-    " OR EXISTS (SELECT 1 FROM alert_recipient r WHERE r.alert_id = a.id"
-    " AND r.mmsi = CAST(:mmsi AS bigint))) ORDER BY a.id"
-)
-_RECIPIENTS_SQL = (
-    "SELECT to_jsonb(r) FROM alert_recipient r JOIN alert a ON a.id = r.alert_id"
-    " WHERE a.case_id = :id AND (CAST(:mmsi AS bigint) IS NULL"
-    " OR r.mmsi = CAST(:mmsi AS bigint)) ORDER BY r.id"
-)
-_ANSWERS_SQL = (
-    "SELECT to_jsonb(r) FROM ship_answer r WHERE r.case_id = :id"
-    " AND (CAST(:mmsi AS bigint) IS NULL OR r.mmsi = CAST(:mmsi AS bigint)) ORDER BY r.id"
-)
-
-
-async def _alerts_and_answers(
-    session: AsyncSession, case_id: int, mmsi: int | None = None
-) -> dict[str, list[Any]]:
-    """Alerts for the case (with recipients) and ship answers, optionally for one vessel only."""
-    p = {"id": case_id, "mmsi": mmsi}
-    return {
-        "alerts": await _rows_json(session, "alert", _ALERTS_SQL, **p),
-        "recipients": await _rows_json(session, "alert_recipient", _RECIPIENTS_SQL, **p),
-        "answers": await _rows_json(session, "ship_answer", _ANSWERS_SQL, **p),
-    }
+    return await sources().tracks(session, window)
 
 
 def _entry_doc(e: TransparencyLogEntry) -> dict[str, Any]:
@@ -153,14 +81,14 @@ async def _proofs(
 
 
 async def _cited_designations(
-    session: AsyncSession, disembarkations: list[DisembarkationRead]
+    session: AsyncSession, disembarkations: list[dict[str, Any]]
 ) -> list[TransparencyLogEntry]:
     """Log entries of the designations the case's evaluations applied (the cited sources)."""
     ids = {
         int(d["id"])
         for rec in disembarkations
-        for ev in rec.evaluations
-        for d in ev.designations or []
+        for ev in rec["evaluations"]
+        for d in ev.get("designations") or []
     }
     if not ids:
         return []
@@ -179,22 +107,23 @@ def _dump(doc: Any) -> bytes:
 
 async def build_evidence_pack(session: AsyncSession, case_id: int) -> bytes:
     """Return a zip: case, timeline, tracks, logged alerts/answers, disembarkations, proofs."""
-    case = await _case(session, case_id)
+    src = sources()
+    case = await src.case(session, case_id)
     # A fresh checkpoint at export, so every entry in the pack has an inclusion proof; signing
     # takes the log lock until this transaction ends, so no entry can land after it unseen.
     await service.sign_checkpoint(session)
-    disembarkations = await list_disembarkations(session, case_id=case_id, limit=1000)
+    disembarkations = await src.disembarkations(session, case_id)
     entries = await list_entries(session, EntryFilter(case_id=case_id), limit=None)
     entries += await _cited_designations(session, disembarkations)
     entries.sort(key=lambda e: e.leaf_index)
     head, proofs = await _proofs(session, entries)
     files: dict[str, bytes] = {
         "case.json": _dump(case),
-        "timeline.json": _dump(await _timeline(session, case_id)),
+        "timeline.json": _dump(await src.timeline(session, case_id)),
         "tracks.json": _dump(await _tracks(session, case)),
         "log_entries.json": _dump([_entry_doc(e) for e in entries]),
-        "alerts_and_answers.json": _dump(await _alerts_and_answers(session, case_id)),
-        "disembarkations.json": _dump([d.model_dump(mode="json") for d in disembarkations]),
+        "alerts_and_answers.json": _dump(await src.alerts_and_answers(session, case_id, None)),
+        "disembarkations.json": _dump(disembarkations),
         "inclusion_proofs.json": _dump(proofs),
     }
     if head is not None:
@@ -243,7 +172,8 @@ async def issue_rescue_record(
     case that names the vessel (alerts, answers, disembarkations, evaluations), with leaf
     indices, and the alert and answer records for the vessel.
     """
-    case = await _case(session, case_id)
+    src = sources()
+    case = await src.case(session, case_id)
     entries = await list_entries(session, EntryFilter(case_id=case_id, mmsi=mmsi), limit=None)
     now = utcnow()
     lines = [
@@ -262,7 +192,7 @@ async def issue_rescue_record(
         lines.append(f"  {_line(doc.get('payload'))}")
     if not entries:
         lines.append("- none: the log holds no request to or action by this vessel for this case")
-    db = await _alerts_and_answers(session, case_id, mmsi)
+    db = await src.alerts_and_answers(session, case_id, mmsi)
     lines.append("")
     lines.append("RCC alerts received by this vessel (alert records):")
     for a in db["alerts"]:

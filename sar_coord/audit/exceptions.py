@@ -23,9 +23,3 @@ class SigningKeyError(AppError):
 
     status_code = 500
     code = "signing_key_error"
-
-
-class CaseNotFound(NotFound):
-    """No distress case with that id."""
-
-    code = "case_not_found"

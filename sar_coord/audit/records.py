@@ -9,8 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sar_coord.audit.models import TransparencyLogEntry
-from sar_coord.disembarkation.service import list_disembarkations
-from sar_coord.places.service import list_designations, to_rule_designation
+from sar_coord.audit.sources import sources
 
 CHECKED_KINDS = ("designation", "disembarkation", "compliance_evaluation")
 
@@ -39,35 +38,12 @@ async def check_records(session: AsyncSession, *, batch: int = 1000) -> list[str
             logged[(kind, int(record_id))] = json.loads(bytes(raw))["payload"]
 
     problems: list[str] = []
-    for d in await list_designations(session):
-        what = f"designation #{d.id}"
-        payload = logged.get(("designation", d.id))
-        if payload is None:
-            problems.append(f"{what} is not in the transparency log")
-            continue
-        stored = to_rule_designation(d).canonical() | {"set_by": d.set_by}
-        problems += _diff(what, stored, payload)
-
-    offset = 0
-    while True:
-        page = await list_disembarkations(session, limit=batch, offset=offset)
-        for rec in page:
-            what = f"disembarkation #{rec.id}"
-            payload = logged.get(("disembarkation", rec.id))
+    for records in sources().logged_records:
+        async for kind, record_id, stored in records(session, batch):
+            what = f"{kind.replace('_', ' ')} #{record_id}"
+            payload = logged.get((kind, record_id))
             if payload is None:
                 problems.append(f"{what} is not in the transparency log")
-            else:
-                problems += _diff(what, rec.log_payload(), payload)
-            for ev in rec.evaluations:
-                ewhat = f"compliance evaluation #{ev.id}"
-                epayload = logged.get(("compliance_evaluation", ev.id))
-                if epayload is None:
-                    problems.append(f"{ewhat} is not in the transparency log")
-                    continue
-                problems += _diff(
-                    ewhat, ev.model_dump(mode="json", exclude={"log_index"}), epayload
-                )
-        if len(page) < batch:
-            break
-        offset += batch
+                continue
+            problems += _diff(what, stored, payload)
     return problems

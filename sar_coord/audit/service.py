@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from sar_coord.audit import merkle
@@ -113,6 +113,28 @@ async def append_entry(
     await session.flush()
     await _maybe_checkpoint(session, index + 1, now)
     return index
+
+
+async def leaf_indices(
+    session: AsyncSession, records: dict[str, list[int]]
+) -> dict[tuple[str, int], int]:
+    """Map (kind, record id) to the leaf index of its log entry, for these records of each kind."""
+    wanted = [
+        (TransparencyLogEntry.kind == kind) & TransparencyLogEntry.record_id.in_(ids)
+        for kind, ids in records.items()
+    ]
+    if not wanted:
+        return {}
+    rows = (
+        await session.execute(
+            select(
+                TransparencyLogEntry.kind,
+                TransparencyLogEntry.record_id,
+                TransparencyLogEntry.leaf_index,
+            ).where(or_(*wanted))
+        )
+    ).all()
+    return {(k, int(r)): int(i) for k, r, i in rows if r is not None}
 
 
 async def _maybe_checkpoint(session: AsyncSession, size: int, now: datetime) -> None:

@@ -70,7 +70,7 @@ async def open_beacon_case(
         await session.flush()
         await add_event(
             session,
-            existing,
+            existing.id,
             SYSTEM,
             "beacon_position",
             {"lat": lat, "lon": lon, "reported_at": reported_at, "previous_datum_at": old_at},

@@ -38,6 +38,16 @@ async def get_with_position(
     return row[0], float(row[1]), float(row[2])
 
 
+async def departure_country(session: AsyncSession, case_id: int) -> tuple[str | None] | None:
+    """(departure country,) of the case, or None when there is no such case."""
+    row = (
+        await session.execute(
+            select(DistressCase.departure_country).where(DistressCase.id == case_id)
+        )
+    ).first()
+    return None if row is None else (row[0],)
+
+
 async def list_with_position(
     session: AsyncSession, *, statuses: Sequence[str] | None, limit: int
 ) -> list[tuple[DistressCase, float, float]]:

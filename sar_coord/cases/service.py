@@ -79,12 +79,21 @@ def new_reference(now: datetime) -> str:
 
 
 async def add_event(
-    session: AsyncSession, case: DistressCase, actor: Actor, kind: str, data: dict[str, Any]
+    session: AsyncSession,
+    case_id: int,
+    actor: Actor,
+    kind: str,
+    data: dict[str, Any],
+    *,
+    at: datetime | None = None,
 ) -> CaseEvent:
-    """Append a timeline entry and queue the CASES notification (sent on commit)."""
+    """Append a timeline entry (at `at`, UTC, default now) and queue the CASES NOTIFY (on commit).
+
+    The one writer of case_event: other features (alerts) call it for their events too.
+    """
     event = CaseEvent(
-        case_id=case.id,
-        at=utcnow(),
+        case_id=case_id,
+        at=at or utcnow(),
         actor=actor.name,
         actor_user_id=actor.user_id,
         kind=kind,
@@ -92,7 +101,7 @@ async def add_event(
     )
     session.add(event)
     await session.flush()
-    await events.notify(session, events.CASES, {"case_id": case.id, "event_id": event.id})
+    await events.notify(session, events.CASES, {"case_id": case_id, "event_id": event.id})
     return event
 
 
@@ -115,7 +124,7 @@ async def _derive_responsible_rcc(
     else:
         data["region"] = region.region_name
         data["contact"] = region.contact
-    await add_event(session, case, actor, "responsible_rcc_derived", data)
+    await add_event(session, case.id, actor, "responsible_rcc_derived", data)
 
 
 async def insert_case(
@@ -148,7 +157,7 @@ async def insert_case(
     created = {k: v for k, v in fields.items() if v is not None}
     await add_event(
         session,
-        case,
+        case.id,
         actor,
         "created",
         {"source": source, "lat": lat, "lon": lon, "datum_at": datum_at.isoformat(), **created},
@@ -156,7 +165,7 @@ async def insert_case(
     if case.first_rcc:
         await add_event(
             session,
-            case,
+            case.id,
             actor,
             "first_rcc_informed",
             {"rcc": case.first_rcc, "at": case.first_rcc_informed_at},
@@ -205,6 +214,19 @@ async def get_case(
     return found
 
 
+async def find_case(session: AsyncSession, case_id: int) -> DistressCase | None:
+    """The case row, or None (from the session's identity map when already loaded)."""
+    return await session.get(DistressCase, case_id)
+
+
+async def get_departure_country(session: AsyncSession, case_id: int) -> str | None:
+    """Where the case's boat left from (ISO 3166 alpha-2, None if unknown), or CaseNotFound."""
+    found = await repository.departure_country(session, case_id)
+    if found is None:
+        raise CaseNotFound(f"no case {case_id}")
+    return found[0]
+
+
 async def update_case(
     session: AsyncSession, *, case_id: int, body: CaseUpdate, actor: Actor
 ) -> DistressCase:
@@ -229,7 +251,7 @@ async def update_case(
         return case
     case.updated_at = utcnow()
     await session.flush()
-    await add_event(session, case, actor, "updated", _jsonable(changes))
+    await add_event(session, case.id, actor, "updated", _jsonable(changes))
     if moved:
         await _derive_responsible_rcc(session, case, new_lon, new_lat, actor)
     return case
@@ -250,7 +272,7 @@ async def change_status(
         case.closed_at = now
     await session.flush()
     await add_event(
-        session, case, actor, "status", {"from": old, "to": body.status, "note": body.note}
+        session, case.id, actor, "status", {"from": old, "to": body.status, "note": body.note}
     )
     if body.status in TERMINAL:
         await _log_closure(session, case, old=old, actor=actor, note=body.note, at=now)
@@ -300,7 +322,7 @@ async def record_rcc(
         kind = "responsible_rcc_accepted"
     case.updated_at = utcnow()
     await session.flush()
-    await add_event(session, case, actor, kind, {"rcc": body.rcc, "at": at.isoformat()})
+    await add_event(session, case.id, actor, kind, {"rcc": body.rcc, "at": at.isoformat()})
     return case
 
 

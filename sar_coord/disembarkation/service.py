@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sar_coord.audit.models import TransparencyLogEntry
-from sar_coord.audit.service import append_entry
-from sar_coord.cases.models import DistressCase
+from sar_coord.audit.service import append_entry, leaf_indices
+from sar_coord.cases.service import get_departure_country
 from sar_coord.disembarkation import rules
 from sar_coord.disembarkation.config import get_disembarkation_settings
-from sar_coord.disembarkation.exceptions import CaseNotFound, DisembarkationNotFound
+from sar_coord.disembarkation.exceptions import DisembarkationNotFound
 from sar_coord.disembarkation.models import (
     ComplianceEvaluation,
     Disembarkation,
@@ -23,8 +25,10 @@ from sar_coord.disembarkation.schemas import (
     EvaluationRead,
     PersonCounts,
     RuleResultRead,
+    TransferIn,
     TransferRead,
 )
+from sar_coord.places.schemas import PortRead
 from sar_coord.places.service import get_port, registry_snapshot
 
 
@@ -79,16 +83,32 @@ async def record_disembarkation(
     session: AsyncSession, *, data: DisembarkationCreate, recorded_by_user_id: int | None
 ) -> DisembarkationRead:
     """Store the record, evaluate compliance, and append both to the transparency log."""
-    case = (
-        await session.execute(
-            select(DistressCase.id, DistressCase.departure_country).where(
-                DistressCase.id == data.case_id
-            )
-        )
-    ).first()
-    if case is None:
-        raise CaseNotFound(f"no case {data.case_id}")
+    case_departure_country = await get_departure_country(session, data.case_id)
     port = await get_port(session, data.port_locode)
+    d = await _store_disembarkation(
+        session,
+        data=data,
+        port=port,
+        case_departure_country=case_departure_country,
+        recorded_by_user_id=recorded_by_user_id,
+    )
+    transfers = await _store_transfers(session, d, data.transfers)
+    await session.refresh(d, ["recorded_at"])
+    evaluation, ev = await _evaluate(session, d, transfers, as_known="then", requested_by=None)
+    read = to_read(d, transfers, [evaluation])
+    await _log_record_and_evaluation(session, d, transfers, read, outcome=ev.outcome.value)
+    return read
+
+
+async def _store_disembarkation(
+    session: AsyncSession,
+    *,
+    data: DisembarkationCreate,
+    port: PortRead,
+    case_departure_country: str | None,
+    recorded_by_user_id: int | None,
+) -> Disembarkation:
+    """Insert the disembarkation row (the disembarking vessel defaults to the rescuing one)."""
     a = data.assignment
     d = Disembarkation(
         case_id=data.case_id,
@@ -113,7 +133,7 @@ async def record_disembarkation(
         deceased=data.persons.deceased,
         persons_seeking_asylum=data.persons_seeking_asylum,
         # The case report may know where the boat left from when the RCC form does not.
-        departure_country=data.departure_country or case.departure_country,
+        departure_country=data.departure_country or case_departure_country,
         assignment_by=a.assigned_by if a else None,
         assignment_at=a.assigned_at if a else None,
         assignment_reference=a.reference if a else None,
@@ -125,6 +145,13 @@ async def record_disembarkation(
     )
     session.add(d)
     await session.flush()
+    return d
+
+
+async def _store_transfers(
+    session: AsyncSession, d: Disembarkation, given: list[TransferIn]
+) -> list[DisembarkationTransfer]:
+    """Insert the ship-to-ship transfers of this disembarkation, numbered in the given order."""
     transfers = [
         DisembarkationTransfer(
             disembarkation_id=d.id,
@@ -136,15 +163,23 @@ async def record_disembarkation(
             persons=t.persons,
             transferred_at=t.transferred_at,
         )
-        for i, t in enumerate(data.transfers)
+        for i, t in enumerate(given)
     ]
     session.add_all(transfers)
     await session.flush()
-    await session.refresh(d, ["recorded_at"])
+    return transfers
 
-    evaluation, ev = await _evaluate(session, d, transfers, as_known="then", requested_by=None)
+
+async def _log_record_and_evaluation(
+    session: AsyncSession,
+    d: Disembarkation,
+    transfers: list[DisembarkationTransfer],
+    read: DisembarkationRead,
+    *,
+    outcome: str,
+) -> None:
+    """Append the record, then its evaluation (pointing at the record's leaf), to the log."""
     mmsis = _chain_mmsis(d, transfers)
-    read = to_read(d, transfers, [evaluation])
     read.log_index = await append_entry(
         session,
         kind="disembarkation",
@@ -155,9 +190,8 @@ async def record_disembarkation(
         port_locode=d.port_locode,
     )
     read.evaluations[0].log_index = await _log_evaluation(
-        session, d, read.evaluations[0], read.log_index, mmsis, ev.outcome.value
+        session, d, read.evaluations[0], read.log_index, mmsis, outcome
     )
-    return read
 
 
 async def _evaluate(
@@ -238,7 +272,7 @@ async def reevaluate(
         session, d, transfers, as_known=as_known, requested_by=requested_by
     )
     read = _evaluation_read(evaluation)
-    leaves = await _log_indices(session, [d.id], [])
+    leaves = await leaf_indices(session, {"disembarkation": [d.id]})
     read.log_index = await _log_evaluation(
         session,
         d,
@@ -351,7 +385,9 @@ async def list_disembarkations(
             )
         ).all()
     )
-    logged = await _log_indices(session, ids, [e.id for e in evals])
+    logged = await leaf_indices(
+        session, {"disembarkation": ids, "compliance_evaluation": [e.id for e in evals]}
+    )
     out = []
     for r in rows:
         read = to_read(
@@ -366,31 +402,6 @@ async def list_disembarkations(
     return out
 
 
-async def _log_indices(
-    session: AsyncSession, ids: list[int], eval_ids: list[int]
-) -> dict[tuple[str, int], int]:
-    """Map (kind, record id) to leaf index for these records' log entries."""
-    rows = (
-        await session.execute(
-            select(
-                TransparencyLogEntry.kind,
-                TransparencyLogEntry.record_id,
-                TransparencyLogEntry.leaf_index,
-            ).where(
-                (
-                    (TransparencyLogEntry.kind == "disembarkation")
-                    & TransparencyLogEntry.record_id.in_(ids)
-                )
-                | (
-                    (TransparencyLogEntry.kind == "compliance_evaluation")
-                    & TransparencyLogEntry.record_id.in_(eval_ids)
-                )
-            )
-        )
-    ).all()
-    return {(k, int(r)): int(i) for k, r, i in rows if r is not None}
-
-
 async def get_disembarkation(session: AsyncSession, disembarkation_id: int) -> DisembarkationRead:
     """Return one disembarkation or raise DisembarkationNotFound."""
     d = await session.get(Disembarkation, disembarkation_id)
@@ -398,3 +409,29 @@ async def get_disembarkation(session: AsyncSession, disembarkation_id: int) -> D
         raise DisembarkationNotFound(f"no disembarkation {disembarkation_id}")
     found = await list_disembarkations(session, case_id=d.case_id, limit=1000)
     return next(r for r in found if r.id == disembarkation_id)
+
+
+async def logged_records(
+    session: AsyncSession, batch: int = 1000
+) -> AsyncIterator[tuple[str, int, dict[str, Any]]]:
+    """Every disembarkation, then its evaluations, as (log kind, id, payload as stored now)."""
+    offset = 0
+    while True:
+        page = await list_disembarkations(session, limit=batch, offset=offset)
+        for rec in page:
+            yield "disembarkation", rec.id, rec.log_payload()
+            for ev in rec.evaluations:
+                yield (
+                    "compliance_evaluation",
+                    ev.id,
+                    ev.model_dump(mode="json", exclude={"log_index"}),
+                )
+        if len(page) < batch:
+            break
+        offset += batch
+
+
+async def case_documents(session: AsyncSession, case_id: int) -> list[dict[str, Any]]:
+    """The case's disembarkations (newest first, at most 1000) as JSON documents."""
+    found = await list_disembarkations(session, case_id=case_id, limit=1000)
+    return [d.model_dump(mode="json") for d in found]

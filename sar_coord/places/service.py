@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
@@ -10,9 +11,9 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sar_coord.audit.service import append_entry
-from sar_coord.disembarkation.rules import Designation, DesignationStatus, RegistrySnapshot
 from sar_coord.places.exceptions import PortNotFound
 from sar_coord.places.models import PlaceDesignation, PlaceOfSafety
+from sar_coord.places.registry import Designation, DesignationStatus, RegistrySnapshot
 from sar_coord.places.schemas import DesignationCreate, PortRead
 
 
@@ -82,6 +83,15 @@ async def list_designations(
             )
         )
     return list((await session.scalars(stmt)).all())
+
+
+async def logged_records(
+    session: AsyncSession, batch: int = 1000
+) -> AsyncIterator[tuple[str, int, dict[str, Any]]]:
+    """Every designation as ("designation", id, payload as stored now), for the records check."""
+    del batch  # the designation history is small: one read
+    for d in await list_designations(session):
+        yield "designation", d.id, to_rule_designation(d).canonical() | {"set_by": d.set_by}
 
 
 def to_rule_designation(d: PlaceDesignation) -> Designation:

@@ -11,14 +11,12 @@ import pytest
 from sar_coord.disembarkation.rules import (
     RULESET_VERSION,
     Assignment,
-    Designation,
-    DesignationStatus,
     DisembarkationFacts,
     Outcome,
-    RegistrySnapshot,
     Transfer,
     evaluate,
 )
+from sar_coord.places.registry import Designation, DesignationStatus, RegistrySnapshot
 
 T0 = datetime(2018, 7, 30, 9, 0, tzinfo=UTC)
 
