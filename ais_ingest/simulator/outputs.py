@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO
 
 
-class Sink:
+class Output:
     """Where NMEA lines go; send() never raises for a peer that went away."""
 
     dropped = 0
@@ -22,7 +22,7 @@ class Sink:
         """Flush and release the output."""
 
 
-class StreamSink(Sink):
+class StreamOutput(Output):
     """A file or stdout, one line per sentence."""
 
     def __init__(self, fh: IO[str], owned: bool) -> None:
@@ -39,7 +39,7 @@ class StreamSink(Sink):
             self._fh.close()
 
 
-class UdpSink(Sink):
+class UdpOutput(Output):
     """One datagram per sentence to host:port."""
 
     def __init__(self, transport: asyncio.DatagramTransport) -> None:
@@ -55,7 +55,7 @@ class UdpSink(Sink):
         self._tr.close()
 
 
-class TcpClientSink(Sink):
+class TcpClientOutput(Output):
     """Connects to host:port and reconnects with backoff; lines are dropped while disconnected."""
 
     def __init__(self, host: str, port: int) -> None:
@@ -97,7 +97,7 @@ class TcpClientSink(Sink):
                 await self._writer.wait_closed()
 
 
-class TcpServerSink(Sink):
+class TcpServerOutput(Output):
     """Listens on host:port and sends every line to every connected client."""
 
     MAX_BUFFER = 1 << 20
@@ -146,25 +146,25 @@ def _host_port(rest: str, default_host: str) -> tuple[str, int]:
     return (host.strip("[]") or default_host), int(port)
 
 
-async def open_sink(out: str) -> Sink:
+async def open_output(out: str) -> Output:
     """Open udp://host:port, tcp://host:port, tcp-listen://[host]:port, file:PATH or '-'."""
     if out == "-":
-        return StreamSink(sys.stdout, owned=False)
+        return StreamOutput(sys.stdout, owned=False)
     if out.startswith("file:"):
-        return StreamSink(Path(out[5:]).open("w", encoding="ascii"), owned=True)
+        return StreamOutput(Path(out[5:]).open("w", encoding="ascii"), owned=True)
     if out.startswith("udp://"):
         host, port = _host_port(out[6:], "127.0.0.1")
         loop = asyncio.get_running_loop()
         transport, _ = await loop.create_datagram_endpoint(
             asyncio.DatagramProtocol, remote_addr=(host, port)
         )
-        return UdpSink(transport)
+        return UdpOutput(transport)
     if out.startswith("tcp-listen://"):
         host, port = _host_port(out[13:], "")
-        server = TcpServerSink()
+        server = TcpServerOutput()
         await server.start(host, port)
         return server
     if out.startswith("tcp://"):
         host, port = _host_port(out[6:], "127.0.0.1")
-        return TcpClientSink(host, port)
+        return TcpClientOutput(host, port)
     raise ValueError(f"unknown output {out!r} (udp://, tcp://, tcp-listen://, file:PATH, -)")

@@ -18,17 +18,17 @@ from typing import Annotated
 import typer
 
 from ais_ingest.simulator.geo import CENTRAL_MED, Region
-from ais_ingest.simulator.outputs import Sink, TcpServerSink, open_sink
+from ais_ingest.simulator.outputs import Output, TcpServerOutput, open_output
 from ais_ingest.simulator.scenario import AisMessage, ScenarioEvent, SimConfig, Simulation
 from sar_coord.core.ais import nmea_checksum_hex
 
 __all__ = [
     "AisMessage",
+    "Output",
     "ScenarioEvent",
     "SimConfig",
     "SimStats",
-    "Sink",
-    "TcpServerSink",
+    "TcpServerOutput",
     "app",
     "iter_nmea",
     "run_simulator",
@@ -116,7 +116,7 @@ class SimStats:
 
 async def run_simulator(
     cfg: SimConfig | None = None,
-    out: str | Sink = "-",
+    out: str | Output = "-",
     *,
     speed: float = 1.0,
     duration_s: float | None = None,
@@ -136,7 +136,7 @@ async def run_simulator(
     # and before the pacing clock starts.
     sim = await asyncio.to_thread(Simulation, cfg)
     enc = Encoder(tag_blocks)
-    sink = await open_sink(out) if isinstance(out, str) else out
+    output = await open_output(out) if isinstance(out, str) else out
     scen_fh = scenario_out.open("a", encoding="utf-8") if scenario_out else None
     stats = SimStats()
     loop = asyncio.get_running_loop()
@@ -149,7 +149,7 @@ async def run_simulator(
                 delay = wall0 + (item.t - t0) / speed - loop.time()
                 if delay > 0:
                     if batch:
-                        await sink.send(batch)
+                        await output.send(batch)
                         batch = []
                     await asyncio.sleep(delay)
             stats.sim_seconds = item.t - t0
@@ -167,14 +167,14 @@ async def run_simulator(
             batch.extend(lines)
             stats.sentences += len(lines)
             if len(batch) >= 500:
-                await sink.send(batch)
+                await output.send(batch)
                 batch = []
                 await asyncio.sleep(0)
         if batch:
-            await sink.send(batch)
+            await output.send(batch)
     finally:
-        stats.dropped = sink.dropped
-        await sink.close()
+        stats.dropped = output.dropped
+        await output.close()
         if scen_fh is not None:
             scen_fh.close()
     return stats

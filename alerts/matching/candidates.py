@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,10 +25,8 @@ from alerts.matching.scoring import (
     VesselState,
     rank_candidates,
 )
-from sar_coord.cases import service as case_service
 from sar_coord.cases.drift import estimate_drift
 from sar_coord.cases.exceptions import CaseNotFound
-from sar_coord.cases.models import DistressCase
 from sar_coord.core.ais import is_distress_device
 from sar_coord.core.config import get_settings
 from sar_coord.core.geo import METRES_PER_NM, haversine_m, valid_lon_lat
@@ -185,21 +182,6 @@ def _qualifies(v: VesselState, target: CaseTarget, now: datetime, stale_after_s:
     return (now - v.reported_at).total_seconds() <= stale_after_s
 
 
-def target_of(case: DistressCase, lon: float, lat: float) -> CaseTarget:
-    """The matching target of a case (datum, drift or leeway, people's needs)."""
-    drift = case_service.case_drift(case)
-    return CaseTarget(
-        lon=lon,
-        lat=lat,
-        datum_at=case.datum_at,
-        drift=drift,
-        persons_on_board=case.persons_on_board,
-        medical_emergencies=case.medical_emergencies,
-        people_in_water=case.people_in_water,
-        source_mmsi=case.source_mmsi,
-    )
-
-
 async def search_target(
     session: AsyncSession,
     target: CaseTarget,
@@ -307,8 +289,3 @@ async def raw_knn(
         RAW_KNN_SQL, {"lon": lon, "lat": lat, "radius_m": radius_nm * METRES_PER_NM, "limit": k}
     )
     return [r[0] for r in rows.all()]
-
-
-def finite(value: float) -> float | None:
-    """None for inf/nan (JSON has no infinity)."""
-    return value if math.isfinite(value) else None

@@ -16,10 +16,3 @@ class TreeSizeOutOfRange(AppError):
 
     status_code = 400
     code = "tree_size_out_of_range"
-
-
-class SigningKeyError(AppError):
-    """The checkpoint signing key file is unusable."""
-
-    status_code = 500
-    code = "signing_key_error"

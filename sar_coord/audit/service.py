@@ -28,8 +28,6 @@ log = logging.getLogger(__name__)
 # pg_advisory_xact_lock key of the single log writer ("SARLOG" in ASCII, fits in a bigint).
 LOG_LOCK_KEY = 0x5341524C4F47
 
-_signer_override: NoteSigner | None = None
-
 
 @functools.lru_cache(maxsize=1)
 def _default_signer() -> NoteSigner:
@@ -38,13 +36,7 @@ def _default_signer() -> NoteSigner:
 
 def get_signer() -> NoteSigner:
     """Return the checkpoint signer: key file at SAR_LOG_SIGNING_KEY_PATH, created on first use."""
-    return _signer_override or _default_signer()
-
-
-def use_signer(signer: NoteSigner | None) -> None:
-    """Replace the process signer (tests, key rotation); None returns to the configured key."""
-    global _signer_override
-    _signer_override = signer
+    return _default_signer()
 
 
 async def _lock(session: AsyncSession) -> None:

@@ -19,8 +19,6 @@ LEEWAY_FACTOR = {
     "other": 0.035,
 }
 DEFAULT_LEEWAY_FACTOR = 0.035
-# Uncertainty of a leeway estimate grows by this fraction of the distance drifted.
-LEEWAY_UNCERTAINTY_FRACTION = 0.3
 
 
 @dataclass(frozen=True, slots=True)

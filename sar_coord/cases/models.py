@@ -25,19 +25,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from sar_coord.core.db import Base
 
-CASE_STATUSES = (
-    "open",
-    "alerting",
-    "assisting",
-    "rescued",
-    "disembarked",
-    "closed",
-    "cancelled",
-    "false_alarm",
-)
-CASE_SOURCES = ("rcc", "partner", "ais_sart", "ais_mob", "ais_epirb", "dsc")
-BOAT_TYPES = ("rubber", "wooden", "fishing", "sailing", "other")
-
 
 class DistressCase(Base):
     """A distress case: datum, people and boat, coordinating RCCs, status."""

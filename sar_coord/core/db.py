@@ -40,16 +40,6 @@ def ewkb_point(lon: float, lat: float, srid: int = 4326) -> bytes:
     return _EWKB_POINT_SRID.pack(1, 0x20000001, srid, lon, lat)
 
 
-def parse_ewkb_point(data: bytes) -> tuple[float, float]:
-    """(lon, lat) of an EWKB or WKB point as PostGIS sends it in binary."""
-    little = data[0] == 1
-    fmt = "<" if little else ">"
-    (gtype,) = struct.unpack_from(fmt + "I", data, 1)
-    offset = 5 + (4 if gtype & 0x20000000 else 0)
-    lon, lat = struct.unpack_from(fmt + "dd", data, offset)
-    return lon, lat
-
-
 async def register_geo_codecs(conn: Any) -> None:
     """Teach an asyncpg connection geography/geometry in binary (EWKB bytes in and out)."""
     for typename in ("geography", "geometry"):

@@ -20,8 +20,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from sar_coord.core.db import Base
 
-DESIGNATION_STATUSES = ("designated", "not_safe", "unassessed")
-
 
 class PlaceOfSafety(Base):
     """A port from the open gazetteer, keyed by UN/LOCODE; country = first two letters."""

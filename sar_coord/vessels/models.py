@@ -22,8 +22,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from sar_coord.core.db import Base
 
-VESSEL_CLASSES = ("commercial", "ngo", "fishing", "sar", "state", "pleasure", "other")
-
 
 class Vessel(Base):
     """A vessel by MMSI: AIS static/voyage data plus the RCC registry's capabilities."""

@@ -26,7 +26,7 @@ from ais_ingest.simulator.geo import MED_LANES, Region, distance_nm
 from ais_ingest.simulator.runner import (
     ScenarioEvent,
     SimConfig,
-    TcpServerSink,
+    TcpServerOutput,
     app,
     iter_nmea,
     run_simulator,
@@ -336,14 +336,14 @@ async def test_udp_output_is_received() -> None:
 
 
 async def test_tcp_listen_output_streams_to_a_client() -> None:
-    sink = TcpServerSink()
-    await sink.start("127.0.0.1", 0)
-    reader, writer = await asyncio.open_connection("127.0.0.1", sink.port)
+    output = TcpServerOutput()
+    await output.start("127.0.0.1", 0)
+    reader, writer = await asyncio.open_connection("127.0.0.1", output.port)
     for _ in range(50):
-        if sink.clients:
+        if output.clients:
             break
         await asyncio.sleep(0.01)
-    stats = await run_simulator(replace(CFG, vessels=5), sink, speed=0, duration_s=60.0)
+    stats = await run_simulator(replace(CFG, vessels=5), output, speed=0, duration_s=60.0)
     data = await asyncio.wait_for(reader.read(), timeout=5)
     writer.close()
     lines = data.decode().splitlines()

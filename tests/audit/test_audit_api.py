@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import text
@@ -118,6 +118,7 @@ async def test_evidence_pack(fclient, users, db_url, log_signer) -> None:
     case_id = await make_case(db_url, lon=12.6, lat=35.1, at=T0)
     await _log_for_case(db_url, case_id)
     await _alert_rows(db_url, case_id)
+    await _positions(db_url)
     r = await fclient.get(
         f"/api/v1/audit/cases/{case_id}/evidence.zip", headers=users["auditor"]["headers"]
     )
@@ -137,10 +138,39 @@ async def test_evidence_pack(fclient, users, db_url, log_signer) -> None:
     aa = json.loads(zf.read("alerts_and_answers.json"))
     assert [a["message"] for a in aa["alerts"]] == ["Rubber boat 60 POB, proceed to datum"]
     assert len(aa["recipients"]) == 2 and aa["answers"][0]["kind"] == "accept"
+    tracks = [t for t in json.loads(zf.read("tracks.json")) if t["mmsi"] in TRACK_MMSIS]
+    # Only the ship 10 nm from the datum within the window; not the one 120 nm away, nor the
+    # report from 7 h before the datum.
+    assert [(t["mmsi"], t["lat"], t["lon"]) for t in tracks] == [(TRACK_MMSIS[0], 35.25, 12.6)]
     r = await fclient.get(
         "/api/v1/audit/cases/999999999/evidence.zip", headers=users["auditor"]["headers"]
     )
     assert r.status_code == 404
+
+
+TRACK_MMSIS = (247_900_001, 247_900_002, 247_900_003)
+
+
+async def _positions(db_url: str) -> None:
+    """Positions as ingest writes them: one near the datum, one far, one too early."""
+    engine = make_engine(db_url)
+    try:
+        async with unit_of_work(make_sessionmaker(engine)) as s:
+            for mmsi, lon, lat, hours in (
+                (TRACK_MMSIS[0], 12.6, 35.25, 1),
+                (TRACK_MMSIS[1], 12.6, 37.1, 1),
+                (TRACK_MMSIS[2], 12.6, 35.25, -7),
+            ):
+                await s.execute(
+                    text(
+                        "INSERT INTO vessel_position (mmsi, received_at, position, sog_kn)"
+                        " VALUES (:m, :at, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography,"
+                        " 10.0)"
+                    ),
+                    {"m": mmsi, "at": T0 + timedelta(hours=hours), "lon": lon, "lat": lat},
+                )
+    finally:
+        await engine.dispose()
 
 
 async def _alert_rows(db_url: str, case_id: int) -> None:
