@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -12,15 +13,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from sar_coord.auth import service as auth_service
-from sar_coord.auth.models import AppUser
+from sar_coord.auth.exceptions import UserExists
 from sar_coord.cases import service as case_service
 from sar_coord.cases.schemas import CaseCreate, PartnerReport
 from sar_coord.core.db import unit_of_work
-from sar_coord.vessels.models import Vessel
+from sar_coord.vessels import service as vessels_service
+from sar_coord.vessels.schemas import VesselRegistryWrite
 
 log = logging.getLogger(__name__)
 DEMO_HOTLINE = "Demo civil hotline"
@@ -84,22 +85,21 @@ async def register_fleet(session: AsyncSession, fleet: list[DemoVessel]) -> None
     """Put the simulated fleet in the registry with capabilities by kind (keeps RCC edits)."""
     for v in fleet:
         caps = CAPABILITIES.get(v.kind)
-        row = await session.get(Vessel, v.mmsi)
-        if row is None:
-            row = Vessel(mmsi=v.mmsi, name=v.name, receive_all_alerts=False)
-            session.add(row)
-        if row.registered or caps is None:
+        registered = await vessels_service.ensure_vessel(session, mmsi=v.mmsi, name=v.name)
+        if registered or caps is None:
             continue
         cls, persons, medical, boats, freeboard, speed, trained = caps
-        row.registered = True
-        row.registry_class = cls
-        row.max_persons = persons
-        row.medical_staff = medical
-        row.rescue_boats = boats
-        row.freeboard_m = freeboard
-        row.max_speed_kn = speed
-        row.sar_trained_crew = trained
-        row.receive_all_alerts = v.kind in ("ngo", "coastguard")
+        body = VesselRegistryWrite(
+            registry_class=cls,  # type: ignore[arg-type]
+            max_persons=persons,
+            medical_staff=medical,
+            rescue_boats=boats,
+            freeboard_m=freeboard,
+            max_speed_kn=speed,
+            sar_trained_crew=trained,
+            receive_all_alerts=v.kind in ("ngo", "coastguard"),
+        )
+        await vessels_service.upsert_registry(session, mmsi=v.mmsi, body=body)
     await session.flush()
 
 
@@ -120,8 +120,7 @@ async def seed_demo(
         if role == "ship_master" and vessel is None:
             continue
         password = passwords.get(username) or secrets.token_urlsafe(9)
-        exists = await session.scalar(select(AppUser.id).where(AppUser.username == username))
-        if not exists:
+        with contextlib.suppress(UserExists):  # checked before any write: the session is fine
             await auth_service.create_user(
                 session,
                 username=username,

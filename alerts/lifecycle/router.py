@@ -19,7 +19,6 @@ from alerts.schemas import (
 )
 from sar_coord.auth.deps import RCC, RCC_OR_AUDITOR, require_role
 from sar_coord.auth.service import Principal
-from sar_coord.cases import repository as case_repository
 from sar_coord.cases import service as case_service
 from sar_coord.core.deps import SessionDep
 from sar_coord.core.time import utcnow
@@ -86,7 +85,7 @@ async def sitrep_draft(case_id: int, principal: RccUser, session: SessionDep) ->
 async def sitrep_issue(case_id: int, principal: RccUser, session: SessionDep) -> PlainTextResponse:
     """Issue the case's next SITREP (numbered 1, 2, ... per case, recorded as a case event)."""
     case, lon, lat = await case_service.get_case(session, case_id, for_update=True)
-    number = await case_repository.count_events(session, case_id, "sitrep") + 1
+    number = await case_service.count_events(session, case_id, "sitrep") + 1
     at = utcnow()
     body = texts.sitrep_text(case, lon, lat, number=number, at=at, sender=_station(principal))
     await case_service.add_event(

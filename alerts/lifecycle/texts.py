@@ -4,9 +4,12 @@ Pure (no I/O); positions WGS 84 in seafarers' notation, times UTC date-time grou
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sar_coord.cases.models import DistressCase
 from sar_coord.core.notation import dtg, fmt_position
+
+if TYPE_CHECKING:
+    from sar_coord.cases.models import DistressCase
 
 
 def _situation(case: DistressCase) -> list[str]:

@@ -12,7 +12,6 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -24,7 +23,7 @@ from sar_coord.core.ais import DEVICE_PREFIX, device_mmsi_range, distress_source
 from sar_coord.core.db import unit_of_work
 from sar_coord.core.geo import valid_lon_lat
 from sar_coord.core.time import utcnow
-from sar_coord.vessels.models import VesselLatest
+from sar_coord.vessels import service as vessels_service
 
 log = logging.getLogger(__name__)
 
@@ -78,24 +77,18 @@ async def open_beacon_case(
     return existing, False
 
 
-def _beacon_filter() -> Any:
-    ranges = (device_mmsi_range(kind) for kind in DEVICE_PREFIX)
-    return or_(*(and_(VesselLatest.mmsi >= r.start, VesselLatest.mmsi < r.stop) for r in ranges))
+def _beacon_ranges() -> list[range]:
+    return [device_mmsi_range(kind) for kind in DEVICE_PREFIX]
 
 
 async def sweep_beacons(session: AsyncSession, *, now: datetime | None = None) -> int:
     """Open cases for beacons heard within SWEEP_WINDOW that have no active case; returns count."""
     since = (now or utcnow()) - SWEEP_WINDOW
-    rows = await session.execute(
-        select(
-            VesselLatest.mmsi,
-            text("ST_X(vessel_latest.position::geometry)"),
-            text("ST_Y(vessel_latest.position::geometry)"),
-            VesselLatest.reported_at,
-        ).where(_beacon_filter(), VesselLatest.reported_at >= since)
+    heard = await vessels_service.latest_in_mmsi_ranges(
+        session, mmsi_ranges=_beacon_ranges(), since=since
     )
     opened = 0
-    for mmsi, lon, lat, reported_at in rows.all():
+    for mmsi, lon, lat, reported_at in heard:
         if await repository.active_case_for_mmsi(session, mmsi) is not None:
             continue
         _, created = await open_beacon_case(

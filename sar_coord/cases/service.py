@@ -214,6 +214,11 @@ async def get_case(
     return found
 
 
+async def count_events(session: AsyncSession, case_id: int, kind: str) -> int:
+    """How many events of this kind the case's timeline holds."""
+    return await repository.count_events(session, case_id, kind)
+
+
 async def find_case(session: AsyncSession, case_id: int) -> DistressCase | None:
     """The case row, or None (from the session's identity map when already loaded)."""
     return await session.get(DistressCase, case_id)

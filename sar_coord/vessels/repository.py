@@ -3,6 +3,7 @@ in SQL)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -136,3 +137,20 @@ async def positions_between(
         .order_by(VesselPosition.received_at)
     )
     return [(float(lon), float(lat)) for lon, lat in rows]
+
+
+async def latest_in_mmsi_ranges(
+    session: AsyncSession, *, mmsi_ranges: Sequence[range], since: datetime
+) -> list[tuple[int, float, float, datetime]]:
+    """(mmsi, lon, lat, reported_at) of latest positions reported since `since` by MMSIs in any
+    of the ranges (WGS 84, UTC)."""
+    geom = cast(VesselLatest.position, Geometry)
+    in_ranges = or_(
+        *(and_(VesselLatest.mmsi >= r.start, VesselLatest.mmsi < r.stop) for r in mmsi_ranges)
+    )
+    rows = await session.execute(
+        select(VesselLatest.mmsi, func.ST_X(geom), func.ST_Y(geom), VesselLatest.reported_at).where(
+            in_ranges, VesselLatest.reported_at >= since
+        )
+    )
+    return [(int(m), float(lon), float(lat), at) for m, lon, lat, at in rows.all()]

@@ -3,6 +3,7 @@ of latest positions (stale after SAR_STALE_AFTER_S)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -92,6 +93,16 @@ async def get_vessel(session: AsyncSession, mmsi: int) -> Vessel:
     return v
 
 
+async def ensure_vessel(session: AsyncSession, *, mmsi: int, name: str | None) -> bool:
+    """Add the vessel (not registered, with this name) when unknown; return whether registered."""
+    v = await session.get(Vessel, mmsi)
+    if v is None:
+        session.add(Vessel(mmsi=mmsi, name=name, receive_all_alerts=False))
+        await session.flush()
+        return False
+    return bool(v.registered)
+
+
 async def upsert_registry(session: AsyncSession, *, mmsi: int, body: VesselRegistryWrite) -> Vessel:
     """Create or replace a vessel's registry entry; AIS static data is left as it is."""
     validate_mmsi(mmsi)
@@ -141,3 +152,10 @@ async def names_of(session: AsyncSession, mmsis: list[int]) -> dict[int, str | N
         return {}
     rows = await session.execute(select(Vessel.mmsi, Vessel.name).where(Vessel.mmsi.in_(mmsis)))
     return {int(m): n for m, n in rows}
+
+
+async def latest_in_mmsi_ranges(
+    session: AsyncSession, *, mmsi_ranges: Sequence[range], since: datetime
+) -> list[tuple[int, float, float, datetime]]:
+    """(mmsi, lon, lat, reported_at) of vessels in these MMSI ranges heard since `since` (UTC)."""
+    return await repository.latest_in_mmsi_ranges(session, mmsi_ranges=mmsi_ranges, since=since)
