@@ -1,4 +1,4 @@
-"""SQL of the alerts feature: recipient resolution, per-ship sequence allocation, delivery reads."""
+"""SQL of the alerts feature: per-ship sequence allocation, delivery reads."""
 
 from __future__ import annotations
 
@@ -11,61 +11,7 @@ import asyncpg
 from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.types import BigInteger, Float
-
-from sar_coord.core.geo import METRES_PER_NM
-
-_PER_NM = bindparam("metres_per_nm", METRES_PER_NM, type_=Float)
-"""Distances in SQL are metres; this turns them into nautical miles at the API."""
-
-_RESOLVE_AREA = text(
-    """
-    WITH c AS (SELECT id, datum, source_mmsi FROM distress_case WHERE id = :case_id),
-    near AS (
-        SELECT vl.mmsi, ST_Distance(vl.position, c.datum) / :metres_per_nm AS distance_nm
-        FROM vessel_latest vl, c
-        WHERE ST_DWithin(vl.position, c.datum, :radius_m)
-    ),
-    everyone AS (
-        SELECT v.mmsi FROM vessel v WHERE v.registered AND v.receive_all_alerts
-    ),
-    cand AS (
-        SELECT mmsi, min(distance_nm) AS distance_nm FROM (
-            SELECT mmsi, distance_nm FROM near
-            UNION ALL
-            SELECT e.mmsi, ST_Distance(vl.position, c.datum) / :metres_per_nm
-            FROM everyone e CROSS JOIN c LEFT JOIN vessel_latest vl ON vl.mmsi = e.mmsi
-        ) u GROUP BY mmsi
-    )
-    SELECT cand.mmsi, cand.distance_nm
-    FROM cand, c
-    WHERE c.source_mmsi IS NULL OR cand.mmsi <> c.source_mmsi
-    ORDER BY cand.mmsi
-    """
-).bindparams(_PER_NM)
-
-_DISTANCES = text(
-    """
-    SELECT m.mmsi, ST_Distance(vl.position, c.datum) / :metres_per_nm AS distance_nm
-    FROM unnest(:mmsis) AS m(mmsi)
-    CROSS JOIN (SELECT datum FROM distress_case WHERE id = :case_id) c
-    LEFT JOIN vessel_latest vl ON vl.mmsi = m.mmsi
-    """
-).bindparams(bindparam("mmsis", type_=ARRAY(BigInteger)), _PER_NM)
-
-_STANDING = text(
-    """
-    SELECT m.mmsi,
-           coalesce(v.registered, false) AS registered,
-           EXISTS (SELECT 1 FROM user_vessel uv WHERE uv.mmsi = m.mmsi) AS has_account,
-           coalesce(sc.last_seen_at >= :seen_after
-                    AND (sc.disconnected_at IS NULL OR sc.disconnected_at < sc.last_seen_at),
-                    false) AS connected
-    FROM unnest(:mmsis) AS m(mmsi)
-    LEFT JOIN vessel v ON v.mmsi = m.mmsi
-    LEFT JOIN ship_cursor sc ON sc.mmsi = m.mmsi
-    """
-).bindparams(bindparam("mmsis", type_=ARRAY(BigInteger)))
+from sqlalchemy.types import BigInteger
 
 # Locking each ship's counter row (sorted, so concurrent broadcasts never deadlock) until commit
 # makes sequence numbers follow commit order: no reader ever sees seq n+1 before seq n.
@@ -100,46 +46,6 @@ _PENDING = text(
     bindparam("cursors", type_=ARRAY(BigInteger)),
     bindparam("lims", type_=ARRAY(BigInteger)),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Standing:
-    """What the system knows about a candidate recipient at send time."""
-
-    mmsi: int
-    registered: bool
-    has_account: bool
-    connected: bool
-    distance_nm: float | None
-
-
-async def area_candidates(
-    session: AsyncSession, *, case_id: int, radius_nm: float
-) -> dict[int, float | None]:
-    """MMSI -> distance (nm) of vessels within `radius_nm` of the datum, plus all-alert partners."""
-    rows = await session.execute(
-        _RESOLVE_AREA, {"case_id": case_id, "radius_m": radius_nm * METRES_PER_NM}
-    )
-    return {int(r.mmsi): r.distance_nm for r in rows}
-
-
-async def distances(session: AsyncSession, *, case_id: int, mmsis: list[int]) -> dict[int, Any]:
-    """MMSI -> distance (nm) from the datum (None without a known position)."""
-    rows = await session.execute(_DISTANCES, {"case_id": case_id, "mmsis": mmsis})
-    return {int(r.mmsi): r.distance_nm for r in rows}
-
-
-async def standings(
-    session: AsyncSession, *, mmsis: dict[int, float | None], seen_after: datetime
-) -> list[Standing]:
-    """Registration, ship account and presence of each candidate MMSI."""
-    if not mmsis:
-        return []
-    rows = await session.execute(_STANDING, {"mmsis": sorted(mmsis), "seen_after": seen_after})
-    return [
-        Standing(int(r.mmsi), r.registered, r.has_account, r.connected, mmsis[int(r.mmsi)])
-        for r in rows
-    ]
 
 
 async def insert_deliveries(

@@ -20,6 +20,7 @@ from alerts.exceptions import (
     InvalidAlert,
     NotAlerted,
 )
+from alerts.lifecycle import recipients
 from alerts.models import Alert, AlertRecipient, ShipAnswer, ShipDelivery
 from alerts.schemas import AlertCreate, AlertUpdate, AnswerBody
 from sar_coord.audit.service import append_entry
@@ -182,7 +183,7 @@ async def _resolve_and_deliver(
     fresh = {m: d for m, d in candidates.items() if m not in known}
     seen_after = now - timedelta(seconds=settings.presence_ttl_s)
     deliver: list[int] = []
-    for st in await repository.standings(session, mmsis=fresh, seen_after=seen_after):
+    for st in await recipients.standings(session, mmsis=fresh, seen_after=seen_after):
         if not st.registered:
             reachable, reason = False, "not registered"
         elif not st.has_account:
@@ -247,11 +248,11 @@ async def issue_alert(
     await session.flush()
     if body.kind == "area":
         assert body.radius_nm is not None
-        candidates = await repository.area_candidates(
+        candidates = await recipients.area_candidates(
             session, case_id=case.id, radius_nm=body.radius_nm
         )
     else:
-        candidates = await repository.distances(session, case_id=case.id, mmsis=body.mmsis)
+        candidates = await recipients.distances(session, case_id=case.id, mmsis=body.mmsis)
     delivered = await _resolve_and_deliver(
         session, alert=alert, case=case, candidates=candidates, now=now, settings=settings
     )
@@ -337,7 +338,7 @@ async def update_alert(
     added: list[int] = []
     if body.radius_nm is not None and (alert.radius_nm or 0) < body.radius_nm:
         alert.radius_nm = body.radius_nm
-        candidates = await repository.area_candidates(
+        candidates = await recipients.area_candidates(
             session, case_id=case.id, radius_nm=body.radius_nm
         )
         added = await _resolve_and_deliver(

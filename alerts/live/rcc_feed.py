@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from alerts.config import AlertsSettings
 from alerts.live.protocol import envelope, iso_z
+from sar_coord.cases import service as case_service
 from sar_coord.core import events
+from sar_coord.vessels import service as vessels_service
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +27,6 @@ BBox = tuple[float, float, float, float]
 # Rows written by a transaction that started before the watermark may commit after it.
 WATERMARK_OVERLAP = timedelta(seconds=5)
 
-_CASE_EVENT = text("SELECT id, case_id, at, actor, kind, data FROM case_event WHERE id = :id")
 _ANSWER = text(
     "SELECT id, alert_id, case_id, mmsi, client_msg_id, kind, data, received_at "
     "FROM ship_answer WHERE id = :id"
@@ -37,13 +39,6 @@ _ALERT = text(
            (SELECT count(*) FROM alert_recipient r WHERE r.alert_id = a.id AND r.reachable)
                AS reachable
     FROM alert a WHERE a.id = :id
-    """
-)
-_FLEET = text(
-    """
-    SELECT mmsi, ST_Y(position::geometry) AS lat, ST_X(position::geometry) AS lon, sog_kn,
-           cog_deg, heading_deg, nav_status, reported_at, updated_at
-    FROM vessel_latest WHERE updated_at > :since ORDER BY updated_at
     """
 )
 
@@ -82,11 +77,25 @@ def in_bbox(bbox: BBox | None, lon: float, lat: float) -> bool:
     return lon >= min_lon or lon <= max_lon
 
 
-def _row_dict(row: Any) -> dict[str, Any]:
+Fetch = Callable[[AsyncSession, int], Awaitable[Mapping[str, Any] | None]]
+"""Reads one record by id as a mapping (None when it is gone)."""
+
+
+def _row_dict(row: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for key, value in row._mapping.items():
+    for key, value in row.items():
         out[key] = iso_z(value) if isinstance(value, datetime) else value
     return out
+
+
+def _by_id(query: Any) -> Fetch:
+    """A Fetch for one of our own tables: `query` takes :id."""
+
+    async def fetch(session: AsyncSession, ident: int) -> Mapping[str, Any] | None:
+        row = (await session.execute(query, {"id": ident})).first()
+        return None if row is None else dict(row._mapping)
+
+    return fetch
 
 
 class RccFeed:
@@ -113,9 +122,13 @@ class RccFeed:
         for channel in (events.CASES, events.ALERTS, events.ANSWERS, events.FLEET):
             self._queues[channel] = self._listener.subscribe(channel)
         self._tasks = [
-            asyncio.create_task(self._forward(events.CASES, _CASE_EVENT, "event_id", "case_event")),
-            asyncio.create_task(self._forward(events.ALERTS, _ALERT, "alert_id", "alert")),
-            asyncio.create_task(self._forward(events.ANSWERS, _ANSWER, "answer_id", "answer")),
+            asyncio.create_task(
+                self._forward(events.CASES, case_service.event_row, "event_id", "case_event")
+            ),
+            asyncio.create_task(self._forward(events.ALERTS, _by_id(_ALERT), "alert_id", "alert")),
+            asyncio.create_task(
+                self._forward(events.ANSWERS, _by_id(_ANSWER), "answer_id", "answer")
+            ),
             asyncio.create_task(self._fleet_watch()),
             asyncio.create_task(self._fleet_loop()),
         ]
@@ -144,7 +157,7 @@ class RccFeed:
         for client in list(self._clients):
             client.offer(frame)
 
-    async def _forward(self, channel: str, query: Any, key: str, type_: str) -> None:
+    async def _forward(self, channel: str, fetch: Fetch, key: str, type_: str) -> None:
         queue = self._queues[channel]
         while True:
             payload = await queue.get()
@@ -153,7 +166,7 @@ class RccFeed:
                 continue
             try:
                 async with self._sessionmaker() as session:
-                    row = (await session.execute(query, {"id": ident})).first()
+                    row = await fetch(session, ident)
             except Exception:
                 log.exception("RCC feed could not read %s %s", type_, ident)
                 continue
@@ -185,9 +198,9 @@ class RccFeed:
             if self._fleet_since is None:
                 now = (await session.execute(text("SELECT now()"))).scalar_one()
                 self._fleet_since = now - WATERMARK_OVERLAP
-            rows = (
-                await session.execute(_FLEET, {"since": self._fleet_since - WATERMARK_OVERLAP})
-            ).all()
+            rows = await vessels_service.changed_since(
+                session, self._fleet_since - WATERMARK_OVERLAP
+            )
         changed = []
         for row in rows:
             if self._fleet_sent.get(
@@ -201,7 +214,7 @@ class RccFeed:
         if not changed:
             return 0
         for client in list(self._clients):
-            vessels = [_row_dict(r) for r in changed if in_bbox(client.bbox, r.lon, r.lat)]
+            vessels = [_row_dict(r._mapping) for r in changed if in_bbox(client.bbox, r.lon, r.lat)]
             if vessels:
                 client.offer(envelope("fleet", {"vessels": vessels}))
         return len(changed)

@@ -12,8 +12,8 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alerts.config import MatchSettings, get_alerts_settings
@@ -25,12 +25,15 @@ from alerts.matching.scoring import (
     VesselState,
     rank_candidates,
 )
-from sar_coord.cases.drift import estimate_drift
-from sar_coord.cases.exceptions import CaseNotFound
+from sar_coord.cases import service as case_service
 from sar_coord.core.ais import is_distress_device
 from sar_coord.core.config import get_settings
 from sar_coord.core.geo import METRES_PER_NM, haversine_m, valid_lon_lat
 from sar_coord.core.time import utcnow
+from sar_coord.vessels import service as vessels_service
+
+if TYPE_CHECKING:
+    from sar_coord.cases.models import DistressCase
 
 DEFAULT_K = 10
 DEFAULT_RADIUS_NM = 100.0
@@ -38,58 +41,6 @@ MAX_RADIUS_NM = 400.0
 WIDEN_FACTOR = 2.0
 FETCH_FACTOR = 2
 FETCH_EXTRA = 10
-
-KNN_SQL = text(
-    """
-    SELECT vl.mmsi,
-           ST_X(vl.position::geometry) AS lon, ST_Y(vl.position::geometry) AS lat,
-           vl.reported_at, vl.sog_kn, vl.cog_deg, vl.nav_status, vl.suspect,
-           v.name, COALESCE(v.registry_class, v.ais_class) AS vessel_class, v.ship_type,
-           v.max_speed_kn, v.max_persons, v.medical_staff, v.rescue_boats, v.freeboard_m,
-           v.sar_trained_crew
-      FROM vessel_latest vl
-      LEFT JOIN vessel v ON v.mmsi = vl.mmsi
-     WHERE ST_DWithin(vl.position, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography,
-                      :radius_m)
-     ORDER BY vl.position <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography
-     LIMIT :limit
-    """
-)
-CASE_COLUMNS = 12
-"""Index of the last case column in CASE_KNN_SQL rows (vessel columns follow)."""
-# The case and the first KNN ring in one round trip (the index still drives the lateral KNN).
-CASE_KNN_SQL = text(
-    """
-    SELECT c.reference, ST_X(c.datum::geometry) AS c_lon, ST_Y(c.datum::geometry) AS c_lat,
-           c.datum_at, c.drift_speed_kn, c.drift_toward_deg, c.wind_speed_kn, c.wind_from_deg,
-           c.boat_type, c.persons_on_board, c.medical_emergencies, c.people_in_water,
-           c.source_mmsi,
-           k.*
-      FROM distress_case c
-      LEFT JOIN LATERAL (
-            SELECT vl.mmsi,
-                   ST_X(vl.position::geometry) AS lon, ST_Y(vl.position::geometry) AS lat,
-                   vl.reported_at, vl.sog_kn, vl.cog_deg, vl.nav_status, vl.suspect,
-                   v.name, COALESCE(v.registry_class, v.ais_class) AS vessel_class, v.ship_type,
-                   v.max_speed_kn, v.max_persons, v.medical_staff, v.rescue_boats,
-                   v.freeboard_m, v.sar_trained_crew
-              FROM vessel_latest vl
-              LEFT JOIN vessel v ON v.mmsi = vl.mmsi
-             WHERE ST_DWithin(vl.position, c.datum, :radius_m)
-             ORDER BY vl.position <-> c.datum
-             LIMIT :limit
-      ) k ON true
-     WHERE c.id = :case_id
-    """
-)
-RAW_KNN_SQL = text(
-    """
-    SELECT mmsi FROM vessel_latest
-     WHERE ST_DWithin(position, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, :radius_m)
-     ORDER BY position <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography
-     LIMIT :limit
-    """
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,11 +118,11 @@ async def knn_vessels(
     session: AsyncSession, *, lon: float, lat: float, radius_nm: float, limit: int
 ) -> list[VesselState]:
     """Up to `limit` vessels nearest (lon, lat) within radius_nm, nearest first."""
-    rows = await session.execute(
-        KNN_SQL, {"lon": lon, "lat": lat, "radius_m": radius_nm * METRES_PER_NM, "limit": limit}
+    rows = await vessels_service.nearest_latest(
+        session, lon=lon, lat=lat, radius_m=radius_nm * METRES_PER_NM, limit=limit
     )
-    # KNN_SQL selects the columns in VesselState's field order
-    return [VesselState(*r) for r in rows.all()]
+    # The vessels feature returns the columns in VesselState's field order.
+    return [VesselState(*r) for r in rows]
 
 
 def _qualifies(v: VesselState, target: CaseTarget, now: datetime, stale_after_s: float) -> bool:
@@ -192,13 +143,12 @@ async def search_target(
     now: datetime | None = None,
 ) -> CandidateSearch:
     """Widen the KNN radius until K vessels qualify (or the max is reached), then rank them."""
-    return await _widen_and_rank(session, target, None, case_id, search, match, now)
+    return await _widen_and_rank(session, target, case_id, search, match, now)
 
 
 async def _widen_and_rank(
     session: AsyncSession,
     target: CaseTarget,
-    first_ring: list[VesselState] | None,
     case_id: int | None,
     search: SearchParams | None,
     match: MatchParams | None,
@@ -212,12 +162,9 @@ async def _widen_and_rank(
     fleet: list[VesselState] = []
     for radius_nm in radius_steps(sp.radius_nm, sp.max_radius_nm, sp.widen_factor):
         tried.append(radius_nm)
-        if first_ring is not None and len(tried) == 1:
-            fleet = first_ring
-        else:
-            fleet = await knn_vessels(
-                session, lon=target.lon, lat=target.lat, radius_nm=radius_nm, limit=limit
-            )
+        fleet = await knn_vessels(
+            session, lon=target.lon, lat=target.lat, radius_nm=radius_nm, limit=limit
+        )
         qualifying = [v for v in fleet if _qualifies(v, target, at, mp.stale_after_s)]
         if len(qualifying) >= sp.k:
             break
@@ -244,48 +191,32 @@ async def search_case(
     match: MatchParams | None = None,
     now: datetime | None = None,
 ) -> CandidateSearch:
-    """Search candidates for a case (CaseNotFound when missing); the case and the first KNN ring
-    come back in one round trip, later rings (widening) one each."""
-    sp = search or SearchParams.from_settings()
-    rows = (
-        await session.execute(
-            CASE_KNN_SQL,
-            {
-                "case_id": case_id,
-                "radius_m": min(sp.radius_nm, sp.max_radius_nm) * METRES_PER_NM,
-                "limit": fetch_limit(sp.k),
-            },
-        )
-    ).all()
-    if not rows:
-        raise CaseNotFound(case_id)
-    c = rows[0]
-    drift = estimate_drift(
-        drift_speed_kn=c.drift_speed_kn,
-        drift_toward_deg=c.drift_toward_deg,
-        wind_speed_kn=c.wind_speed_kn,
-        wind_from_deg=c.wind_from_deg,
-        boat_type=c.boat_type,
+    """Search candidates for a case (CaseNotFound when missing): the case from the cases
+    feature, then KNN rings from the vessels feature, widening as needed."""
+    case, lon, lat = await case_service.get_case(session, case_id)
+    return await search_target(
+        session, target_of(case, lon, lat), case_id=case_id, search=search, match=match, now=now
     )
-    target = CaseTarget(
-        lon=c.c_lon,
-        lat=c.c_lat,
-        datum_at=c.datum_at,
-        drift=drift,
-        persons_on_board=c.persons_on_board,
-        medical_emergencies=c.medical_emergencies,
-        people_in_water=c.people_in_water,
-        source_mmsi=c.source_mmsi,
+
+
+def target_of(case: DistressCase, lon: float, lat: float) -> CaseTarget:
+    """The matching target of a case at datum (lon, lat): drift or leeway, people's needs."""
+    return CaseTarget(
+        lon=lon,
+        lat=lat,
+        datum_at=case.datum_at,
+        drift=case_service.case_drift(case),
+        persons_on_board=case.persons_on_board,
+        medical_emergencies=case.medical_emergencies,
+        people_in_water=case.people_in_water,
+        source_mmsi=case.source_mmsi,
     )
-    ring = [VesselState(*r[CASE_COLUMNS + 1 :]) for r in rows if r.mmsi is not None]
-    return await _widen_and_rank(session, target, ring, case_id, sp, match, now)
 
 
 async def raw_knn(
     session: AsyncSession, *, lon: float, lat: float, radius_nm: float, k: int
 ) -> Sequence[int]:
     """The bare PostGIS KNN (benchmark baseline): MMSIs of the K nearest within radius_nm."""
-    rows = await session.execute(
-        RAW_KNN_SQL, {"lon": lon, "lat": lat, "radius_m": radius_nm * METRES_PER_NM, "limit": k}
+    return await vessels_service.nearest_mmsis(
+        session, lon=lon, lat=lat, radius_m=radius_nm * METRES_PER_NM, limit=k
     )
-    return [r[0] for r in rows.all()]

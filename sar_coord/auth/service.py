@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -227,3 +228,11 @@ async def resolve_credential(
         return None
     principal = await load_principal(session, user, "jwt")
     return replace(principal, expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC))
+
+
+async def mmsis_with_accounts(session: AsyncSession, mmsis: Sequence[int]) -> set[int]:
+    """Which of these vessels have at least one ship account bound to them."""
+    rows = await session.execute(
+        select(UserVessel.mmsi).where(UserVessel.mmsi.in_(list(mmsis))).distinct()
+    )
+    return {int(m) for m in rows.scalars()}

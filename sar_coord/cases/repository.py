@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from geoalchemy2 import Geometry
 from geoalchemy2.elements import WKTElement
-from sqlalchemy import cast, func, select
+from sqlalchemy import cast, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sar_coord.cases.models import CaseEvent, DistressCase
@@ -94,3 +94,12 @@ async def statuses(session: AsyncSession, case_ids: Sequence[int]) -> dict[int, 
         select(DistressCase.id, DistressCase.status).where(DistressCase.id.in_(list(case_ids)))
     )
     return {int(r[0]): str(r[1]) for r in rows}
+
+
+_EVENT_ROW = text("SELECT id, case_id, at, actor, kind, data FROM case_event WHERE id = :id")
+
+
+async def event_row(session: AsyncSession, event_id: int) -> Mapping[str, Any] | None:
+    """One timeline event (id, case_id, at, actor, kind, data) as a mapping, or None."""
+    row = (await session.execute(_EVENT_ROW, {"id": event_id})).first()
+    return None if row is None else dict(row._mapping)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -212,6 +213,11 @@ async def get_case(
     if found is None:
         raise CaseNotFound(case_id)
     return found
+
+
+async def event_row(session: AsyncSession, event_id: int) -> Mapping[str, Any] | None:
+    """One timeline event (id, case_id, at, actor, kind, data; `at` UTC) as a mapping, or None."""
+    return await repository.event_row(session, event_id)
 
 
 async def count_events(session: AsyncSession, case_id: int, kind: str) -> int:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sar_coord.core.ais import is_nine_digit
 from sar_coord.core.errors import InvalidInput, NotFound
 from sar_coord.core.time import utcnow
-from sar_coord.vessels import repository
+from sar_coord.vessels import queries, repository
 from sar_coord.vessels.models import Vessel
 from sar_coord.vessels.repository import effective_class
 from sar_coord.vessels.schemas import VesselLatestRead, VesselRead, VesselRegistryWrite
@@ -159,3 +159,42 @@ async def latest_in_mmsi_ranges(
 ) -> list[tuple[int, float, float, datetime]]:
     """(mmsi, lon, lat, reported_at) of vessels in these MMSI ranges heard since `since` (UTC)."""
     return await repository.latest_in_mmsi_ranges(session, mmsi_ranges=mmsi_ranges, since=since)
+
+
+async def nearest_latest(
+    session: AsyncSession, *, lon: float, lat: float, radius_m: float, limit: int
+) -> list[Any]:
+    """Up to `limit` vessels nearest (lon, lat) within radius_m, nearest first (WGS 84, metres);
+    columns in queries.NEAREST_COLUMNS order."""
+    return await queries.nearest_latest(session, lon=lon, lat=lat, radius_m=radius_m, limit=limit)
+
+
+async def nearest_mmsis(
+    session: AsyncSession, *, lon: float, lat: float, radius_m: float, limit: int
+) -> list[int]:
+    """MMSIs of the `limit` vessels nearest (lon, lat) within radius_m (the bare KNN)."""
+    return await queries.nearest_mmsis(session, lon=lon, lat=lat, radius_m=radius_m, limit=limit)
+
+
+async def area_and_partners(
+    session: AsyncSession, *, lon: float, lat: float, radius_m: float
+) -> dict[int, float | None]:
+    """MMSI -> distance (nm) of vessels within radius_m of (lon, lat) and of all-alert partners."""
+    return await queries.area_and_partners(session, lon=lon, lat=lat, radius_m=radius_m)
+
+
+async def distances_nm(
+    session: AsyncSession, *, lon: float, lat: float, mmsis: Sequence[int]
+) -> dict[int, float | None]:
+    """MMSI -> distance (nm) from (lon, lat); None for a vessel without a known position."""
+    return await queries.distances_nm(session, lon=lon, lat=lat, mmsis=mmsis)
+
+
+async def registered_among(session: AsyncSession, mmsis: Sequence[int]) -> set[int]:
+    """Which of these MMSIs are in the RCC registry."""
+    return await queries.registered_among(session, mmsis)
+
+
+async def changed_since(session: AsyncSession, since: datetime) -> list[Any]:
+    """Latest positions updated after `since` (UTC), oldest change first (the fleet feed)."""
+    return await queries.changed_since(session, since)

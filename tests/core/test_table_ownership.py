@@ -60,14 +60,6 @@ LOADERS = frozenset(
     {"alerts.live.bench", "alerts.matching.bench", "sar_coord.search_planning.bench"}
 )
 
-# Known offenders being moved behind their owners' services, with where they go. Entries may
-# only disappear: a new use of another feature's table fails below; a fixed one is simply gone.
-PENDING: dict[str, str] = {
-    "alerts.live.rcc_feed": "case events and fleet deltas through cases and vessels services",
-    "alerts.matching.candidates": "KNN through the vessels service, the case through cases",
-    "alerts.repository": "recipients: positions and registry via vessels, accounts via auth",
-}
-
 _TABLE = "|".join(sorted(OWNERS, key=len, reverse=True))
 _SQL_USE = re.compile(
     rf"\b(?:FROM|JOIN|INTO|UPDATE|TABLE|TRUNCATE)\s+(?:ONLY\s+)?({_TABLE})\b(?!\.)", re.I
@@ -250,7 +242,7 @@ def test_the_checker_sees_sql_copy_and_model_imports() -> None:
 
 
 def test_no_module_touches_another_features_tables() -> None:
-    uses = [u for u in all_uses() if u.module not in PENDING]
+    uses = all_uses()
     assert uses == [], "tables used outside their owner (call its service):\n" + "\n".join(
         f"  {u.module}:{u.line}: {u.what}" for u in uses
     )
