@@ -20,8 +20,8 @@ import "./disembark.css";
 
 type Scalar = Exclude<keyof DisembarkFormValues, "case_id" | "transfers">;
 
-const OUTCOME_LABEL: Record<string, string> = { pass: "compliant", flag: "needs review", violation: "violation" };
-const OUTCOME_BADGE: Record<string, string> = { pass: "compliant", flag: "review", violation: "non_compliant" };
+const OUTCOME_LABEL: Record<string, string> = { pass: "compliant", cannot_judge: "cannot judge: facts missing", flag: "needs review", violation: "violation" };
+const OUTCOME_BADGE: Record<string, string> = { pass: "compliant", cannot_judge: "review", flag: "review", violation: "non_compliant" };
 
 export class DisembarkPanel {
   private caseId: string | null = null;
