@@ -32,7 +32,9 @@ class AlertUpdate(StrictModel):
 class AlertCancel(StrictModel):
     """Cancel an alert (the case was resolved or the alert was a mistake)."""
 
-    reason: str = Field("cancelled", min_length=1, max_length=500)
+    reason: str = Field(
+        min_length=1, max_length=500, description="Why (1 to 500 characters); told to every ship"
+    )
 
 
 class AlertRead(ReadModel):

@@ -5,9 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from sar_coord.core.schemas import ReadModel, ReportedMmsi, StrictModel
+from sar_coord.core.schemas import (
+    CountryCode,
+    PastDatetime,
+    ReadModel,
+    ReportedMmsi,
+    StrictModel,
+)
 
 CaseStatus = Literal[
     "open", "alerting", "assisting", "rescued", "disembarked", "closed", "cancelled", "false_alarm"
@@ -29,9 +35,7 @@ class _CaseFacts(StrictModel):
     medical_emergencies: int | None = Field(None, ge=0, le=5000)
     children: int | None = Field(None, ge=0, le=5000)
     deceased: int | None = Field(None, ge=0, le=5000)
-    departure_country: str | None = Field(
-        None, pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2"
-    )
+    departure_country: CountryCode | None = None
     departure_place: str | None = Field(None, max_length=120)
     drift_speed_kn: float | None = Field(None, ge=0, le=20, description="Observed drift, knots")
     drift_toward_deg: float | None = Field(None, ge=0, lt=360, description="Drift set, deg true")
@@ -47,10 +51,10 @@ class CaseCreate(_CaseFacts):
     source_mmsi: ReportedMmsi | None = Field(None, description="DSC: sender MMSI")
     lat: float = Lat
     lon: float = Lon
-    datum_at: AwareDatetime | None = Field(None, description="Time of the datum; default now")
+    datum_at: PastDatetime | None = Field(None, description="Time of the datum; default now")
     datum_uncertainty_nm: float = Field(1.0, gt=0, le=500)
     first_rcc: str | None = Field(None, max_length=120, description="First RCC informed")
-    first_rcc_informed_at: AwareDatetime | None = None
+    first_rcc_informed_at: PastDatetime | None = None
     reported_by: str | None = Field(None, max_length=200)
 
 
@@ -60,10 +64,10 @@ class PartnerReport(_CaseFacts):
     reported_by: str = Field(min_length=2, max_length=200, description="Organisation reporting")
     lat: float = Lat
     lon: float = Lon
-    datum_at: AwareDatetime | None = None
+    datum_at: PastDatetime | None = None
     datum_uncertainty_nm: float = Field(2.0, gt=0, le=500)
     first_rcc: str | None = Field(None, max_length=120, description="RCC the partner informed")
-    first_rcc_informed_at: AwareDatetime | None = None
+    first_rcc_informed_at: PastDatetime | None = None
 
 
 class CaseUpdate(_CaseFacts):
@@ -71,7 +75,7 @@ class CaseUpdate(_CaseFacts):
 
     lat: float | None = Field(None, ge=-90, le=90, description="Latitude, degrees WGS 84")
     lon: float | None = Field(None, ge=-180, le=180, description="Longitude, degrees WGS 84")
-    datum_at: AwareDatetime | None = None
+    datum_at: PastDatetime | None = None
     datum_uncertainty_nm: float | None = Field(None, gt=0, le=500)
 
 
@@ -87,7 +91,7 @@ class RccChange(StrictModel):
 
     role: Literal["first", "responsible"]
     rcc: str = Field(min_length=2, max_length=120)
-    at: AwareDatetime | None = Field(None, description="When informed / accepted; default now")
+    at: PastDatetime | None = Field(None, description="When informed / accepted; default now")
 
 
 class PredictedDatum(ReadModel):
@@ -141,6 +145,10 @@ class CaseRead(ReadModel):
     updated_at: datetime
     closed_at: datetime | None
     predicted_datum: PredictedDatum | None = None
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Accepted but worth a second look, e.g. a datum on land by the land mask",
+    )
 
 
 class CaseEventRead(ReadModel):

@@ -32,6 +32,7 @@ from sar_coord.cases.schemas import (
     StatusChange,
 )
 from sar_coord.core import events
+from sar_coord.core.landmask import CELL_DEG, is_water
 from sar_coord.core.time import utcnow
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -377,7 +378,7 @@ def to_read(case: DistressCase, lon: float, lat: float, *, now: datetime | None 
     data = {
         name: getattr(case, name)
         for name in CaseRead.model_fields
-        if name not in {"lat", "lon", "outside_all_regions", "predicted_datum"}
+        if name not in {"lat", "lon", "outside_all_regions", "predicted_datum", "warnings"}
     }
     return CaseRead(
         **data,
@@ -386,7 +387,18 @@ def to_read(case: DistressCase, lon: float, lat: float, *, now: datetime | None 
         outside_all_regions=case.responsible_rcc_derived_at is not None
         and case.responsible_rcc is None,
         predicted_datum=predicted_datum(case, lon, lat, now or utcnow()),
+        warnings=datum_warnings(lon, lat),
     )
+
+
+def datum_warnings(lon: float, lat: float) -> list[str]:
+    """Warnings about a datum that is accepted (a report may be rough) but deserves a check."""
+    if is_water(lon, lat):
+        return []
+    return [
+        f"datum {lat:.4f}, {lon:.4f} (lat, lon) is on land by the land mask "
+        f"(cells of {CELL_DEG * 60:g}'): check the position; lat/lon may be swapped"
+    ]
 
 
 def _jsonable(value: Any) -> Any:

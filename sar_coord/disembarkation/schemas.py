@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from sar_coord.core.schemas import ReportedMmsi, StrictModel
+from sar_coord.core.schemas import CountryCode, PastDatetime, ReportedMmsi, StrictModel, iso_z
 
 VesselName = Field(None, max_length=120, description="vessel name (never a person's name)")
 
@@ -20,7 +20,7 @@ class TransferIn(StrictModel):
     to_mmsi: ReportedMmsi
     to_vessel_name: str | None = VesselName
     persons: int = Field(gt=0, le=10_000)
-    transferred_at: AwareDatetime | None = None
+    transferred_at: PastDatetime | None = None
 
 
 class PersonCounts(StrictModel):
@@ -47,7 +47,7 @@ class AssignmentIn(StrictModel):
     """The RCC's place-of-safety assignment."""
 
     assigned_by: str = Field(min_length=2, max_length=120, description="RCC that assigned it")
-    assigned_at: AwareDatetime
+    assigned_at: PastDatetime
     reference: str = Field(min_length=1, max_length=120)
 
 
@@ -57,16 +57,16 @@ class DisembarkationCreate(StrictModel):
     case_id: int = Field(ge=1)
     rescuing_mmsi: ReportedMmsi
     rescuing_vessel_name: str | None = VesselName
-    rescued_at: AwareDatetime
+    rescued_at: PastDatetime
     persons_rescued: int = Field(ge=0, le=10_000)
     disembarking_mmsi: ReportedMmsi | None = Field(None, description="default: the rescuing vessel")
     disembarking_vessel_name: str | None = VesselName
     transfers: list[TransferIn] = Field(default_factory=list, max_length=50)
     port_locode: str = Field(pattern=r"^[A-Z]{2}[A-Z2-9]{3}$")
-    disembarked_at: AwareDatetime
+    disembarked_at: PastDatetime
     persons: PersonCounts
     persons_seeking_asylum: int = Field(0, ge=0)
-    departure_country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
+    departure_country: CountryCode | None = None
     assignment: AssignmentIn | None = None
     protection_asked: Literal["asked", "not_asked", "could_not_ask", "unknown"] = Field(
         "unknown", description="were people asked whether they sought protection?"
@@ -87,6 +87,21 @@ class DisembarkationCreate(StrictModel):
     def _asylum_within_total(self) -> DisembarkationCreate:
         if self.persons_seeking_asylum > self.persons.total:
             raise ValueError("persons_seeking_asylum exceeds persons.total")
+        return self
+
+    @model_validator(mode="after")
+    def _times_in_order(self) -> DisembarkationCreate:
+        if self.disembarked_at < self.rescued_at:
+            raise ValueError(
+                f"disembarked_at {iso_z(self.disembarked_at)} is before rescued_at "
+                f"{iso_z(self.rescued_at)}: people land after their rescue"
+            )
+        a = self.assignment
+        if a is not None and a.assigned_at > self.disembarked_at:
+            raise ValueError(
+                f"assignment.assigned_at {iso_z(a.assigned_at)} is after disembarked_at "
+                f"{iso_z(self.disembarked_at)}: a place of safety is assigned before the landing"
+            )
         return self
 
 

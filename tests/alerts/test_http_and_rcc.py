@@ -67,7 +67,7 @@ async def test_ship_master_cannot_use_rcc_or_auditor_routes(
         assert (await c.get(f"/api/v1/alerts/{alert_id}", headers=h)).status_code == 403
         r = await c.patch(f"/api/v1/alerts/{alert_id}", json={"message": "y"}, headers=h)
         assert r.status_code == 403
-        r = await c.post(f"/api/v1/alerts/{alert_id}/cancel", json={}, headers=h)
+        r = await c.post(f"/api/v1/alerts/{alert_id}/cancel", json={"reason": "x"}, headers=h)
         assert r.status_code == 403
         assert (await c.get("/api/v1/alerts")).status_code == 401
     ws = await connect(f"ws://127.0.0.1:{esc_server.http_port}/ws/rcc", additional_headers=h)

@@ -195,3 +195,25 @@ async def test_validation_and_roles(fclient, users, db_url, log_signer) -> None:
         headers=users["rcc"]["headers"],
     )
     assert r.status_code == 404 and r.json()["error"] == "port_not_found"
+
+
+async def test_times_must_be_past_and_in_order(fclient, users, db_url, log_signer) -> None:
+    case_id = await make_case(db_url, lon=13.0, lat=34.5, at=T0)
+    rcc = users["rcc"]["headers"]
+    future = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+
+    async def refused(doc: dict[str, Any]) -> str:
+        r = await fclient.post("/api/v1/disembarkations", json=doc, headers=rcc)
+        assert r.status_code == 422, r.text
+        return " | ".join(str(e["msg"]) for e in r.json()["detail"])
+
+    assert "is in the future" in await refused(body(case_id, disembarked_at=future))
+    assert "is in the future" in await refused(body(case_id, rescued_at=future))
+    late = {"assigned_by": "MRCC Rome", "reference": "IT-POS-2"}
+    late["assigned_at"] = (T0 + timedelta(hours=21)).isoformat()
+    msg = await refused(body(case_id, assignment=late))
+    assert "is after disembarked_at" in msg and "before the landing" in msg
+    early = body(case_id, disembarked_at=(T0 - timedelta(hours=1)).isoformat(), assignment=None)
+    assert "is before rescued_at" in await refused(early)
+    assert "ISO 3166-1 alpha-2" in await refused(body(case_id, departure_country="XX"))
+    assert "at most 4000 characters" in await refused(body(case_id, notes="n" * 4001))

@@ -288,8 +288,9 @@ export class CasePanel {
   }
 
   private async cancel(id: Alert["id"]): Promise<void> {
-    const reason = prompt(`Cancel alert ${id}: reason for the ships`, "resolved");
-    if (!reason) return;
+    const reason = prompt(`Cancel alert ${id}: reason for the ships (1 to 500 characters)`, "resolved");
+    if (reason === null) return; // the officer closed the prompt: nothing to do
+    if (!reason.trim()) return notify(`Not cancelled: a reason is required (1 to 500 characters); every ship it reached is told why.`, "error");
     try {
       await api.cancelAlert(id, reason);
       notify(`Alert ${id} cancelled; every ship it reached is told.`, "ok");

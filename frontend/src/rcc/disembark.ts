@@ -99,7 +99,8 @@ export class DisembarkPanel {
     this.inputs.set("port_locode", locode);
     const portErr = h("span", { class: "field-error", "data-error-for": "port_locode" });
     this.errorEls.set("port_locode", portErr);
-    const notes = h("textarea", { name: "notes", id: "dis-notes", rows: 2, maxlength: 4000 });
+    // No maxlength: the browser would cut a long paste silently; the server refuses it, stating the 4,000 limit.
+    const notes = h("textarea", { name: "notes", id: "dis-notes", rows: 2 });
     this.inputs.set("notes", notes);
     const notesErr = h("span", { class: "field-error", "data-error-for": "notes" });
     this.errorEls.set("notes", notesErr);

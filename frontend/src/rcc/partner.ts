@@ -44,7 +44,7 @@ export function partnerReportForm(el: HTMLElement, lat: number, lon: number, hoo
       field("engine_working", "Engine working", h("select", {}, opt("", "unknown"), opt("yes", "yes"), opt("no", "no"))),
       field("departure_country", "Departed from (country)", h("input", { maxlength: 2, placeholder: "e.g. LY" }), "ISO 3166 two letters")),
     field("first_rcc", "RCC the partner informed", h("input", { maxlength: 120 })),
-    field("description", "Situation", h("textarea", { rows: 2, maxlength: 4000 }), "Never names or identifiers of people."),
+    field("description", "Situation", h("textarea", { rows: 2 }), "Up to 4,000 characters. Never names or identifiers of people."),
     h("div", { class: "row" }, h("button", { type: "submit", id: "pr-submit" }, "Open case from report"), h("button", { type: "button", class: "ghost", onclick: onCancel }, "Cancel")),
   );
   const show = (e: Record<string, string>, other = "") => {

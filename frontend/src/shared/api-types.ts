@@ -1190,9 +1190,9 @@ export interface components {
         AlertCancel: {
             /**
              * Reason
-             * @default cancelled
+             * @description Why (1 to 500 characters); told to every ship
              */
-            reason?: string;
+            reason: string;
         };
         /**
          * AlertCreate
@@ -1465,10 +1465,7 @@ export interface components {
             children?: number | null;
             /** Deceased */
             deceased?: number | null;
-            /**
-             * Departure Country
-             * @description ISO 3166-1 alpha-2
-             */
+            /** Departure Country */
             departure_country?: string | null;
             /** Departure Place */
             departure_place?: string | null;
@@ -1652,6 +1649,11 @@ export interface components {
             /** Closed At */
             closed_at: string | null;
             predicted_datum?: components["schemas"]["PredictedDatum"] | null;
+            /**
+             * Warnings
+             * @description Accepted but worth a second look, e.g. a datum on land by the land mask
+             */
+            warnings?: string[];
         };
         /**
          * CaseUpdate
@@ -1677,10 +1679,7 @@ export interface components {
             children?: number | null;
             /** Deceased */
             deceased?: number | null;
-            /**
-             * Departure Country
-             * @description ISO 3166-1 alpha-2
-             */
+            /** Departure Country */
             departure_country?: string | null;
             /** Departure Place */
             departure_place?: string | null;
@@ -2234,10 +2233,7 @@ export interface components {
             children?: number | null;
             /** Deceased */
             deceased?: number | null;
-            /**
-             * Departure Country
-             * @description ISO 3166-1 alpha-2
-             */
+            /** Departure Country */
             departure_country?: string | null;
             /** Departure Place */
             departure_place?: string | null;
