@@ -196,7 +196,7 @@ class RescueStepCreate(StrictModel):
     """A rescue (no from_mmsi) or a ship-to-ship transfer within a case; counts only."""
 
     kind: Literal["rescue", "transfer"]
-    at: AwareDatetime
+    at: PastDatetime
     lat: float | None = Field(None, ge=-90, le=90, description="WGS 84 degrees")
     lon: float | None = Field(None, ge=-180, le=180, description="WGS 84 degrees")
     from_mmsi: ReportedMmsi | None = Field(None, description="transfers only")
