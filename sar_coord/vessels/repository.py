@@ -37,6 +37,8 @@ def latest_columns() -> list[Any]:
         VesselLatest.transponder,
         VesselLatest.reported_at,
         VesselLatest.suspect,
+        VesselLatest.position_flag,
+        VesselLatest.identity_unique,
     ]
 
 

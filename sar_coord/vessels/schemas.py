@@ -76,3 +76,11 @@ class VesselLatestRead(BaseModel):
     report_age_s: float
     stale: bool
     suspect: bool
+    position_flag: Literal["unverified_jump", "implausible_jump"] | None = Field(
+        None,
+        description="Why the last report is doubtful: a jump its own timestamps cannot judge "
+        "(shown, still matched) or one they prove impossible (left out of matching).",
+    )
+    identity_unique: bool = Field(
+        True, description="False: the MMSI is non-standard, several transmitters may share it."
+    )

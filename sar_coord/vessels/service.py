@@ -82,6 +82,8 @@ def latest_to_read(row: Any, *, now: datetime, stale_after_s: int) -> VesselLate
         report_age_s=round(age_s, 1),
         stale=age_s > stale_after_s,
         suspect=row.suspect,
+        position_flag=row.position_flag,
+        identity_unique=row.identity_unique,
     )
 
 

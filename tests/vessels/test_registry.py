@@ -74,3 +74,37 @@ async def test_latest_positions_by_bbox_and_staleness(client, users, engine) -> 
     assert [r["mmsi"] for r in rows] == [636000003]
     r = await client.get("/api/v1/vessels/latest?min_lon=12", headers=h)
     assert r.status_code == 422
+
+
+async def test_latest_shows_doubtful_positions_and_shared_identities(client, users, engine) -> None:
+    """An unverified jump and a non-standard MMSI stay on the picture, each with its reason."""
+    now = datetime.now(UTC)
+    rows = [(247_555_001, "unverified_jump", True), (5244, None, False)]
+    async with engine.begin() as conn:
+        for mmsi, flag, unique in rows:
+            await conn.execute(
+                text(
+                    "INSERT INTO vessel_latest (mmsi, position, reported_at, position_flag, "
+                    "identity_unique) VALUES (:m, ST_SetSRID(ST_MakePoint(12.1, 35.1), 4326)"
+                    "::geography, :at, :f, :u) ON CONFLICT (mmsi) DO UPDATE SET "
+                    "position_flag = excluded.position_flag, "
+                    "identity_unique = excluded.identity_unique"
+                ),
+                {"m": mmsi, "at": now, "f": flag, "u": unique},
+            )
+    try:
+        r = await client.get(
+            "/api/v1/vessels/latest?min_lon=12&min_lat=35&max_lon=12.2&max_lat=35.2",
+            headers=users["rcc"]["headers"],
+        )
+        assert r.status_code == 200, r.text
+        got = {v["mmsi"]: v for v in r.json()}
+        assert got[247_555_001]["position_flag"] == "unverified_jump"
+        assert got[247_555_001]["identity_unique"] and not got[247_555_001]["suspect"]
+        assert got[5244]["identity_unique"] is False and got[5244]["position_flag"] is None
+    finally:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text("DELETE FROM vessel_latest WHERE mmsi = ANY(:m)"),
+                {"m": [m for m, _, _ in rows]},
+            )

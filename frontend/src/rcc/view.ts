@@ -75,6 +75,15 @@ export function rccView(body: HTMLElement, s: Session): View {
     notify("Click the map to set the datum.", "info");
   }
 
+  /** Why a vessel's report is doubtful, in words the watch officer acts on (never hidden). */
+  function doubts(v: Vessel): string[] {
+    const out: string[] = [];
+    if (v.position_flag === "implausible_jump") out.push("⚠ position jump impossible by its own timestamps: left out of matching");
+    if (v.position_flag === "unverified_jump") out.push("⚠ position jump its timestamps cannot judge: last plausible position shown, still matched");
+    if (v.identity_unique === false) out.push("⚠ identity not unique: non-standard MMSI, several transmitters may share it");
+    return out;
+  }
+
   function vesselPopup(v: Vessel, at: L.LatLng): void {
     const dk = distressKind(v.mmsi);
     L.popup()
@@ -88,6 +97,7 @@ export function rccView(body: HTMLElement, s: Session): View {
           h("div", {}, formatLatLon(v.lat, v.lon)),
           h("div", {}, `SOG ${v.sog_kn ?? "—"} kn · COG ${v.cog_deg ?? "—"}° · HDG ${v.heading_deg ?? "—"}°`),
           h("div", {}, `reported ${utc(v.reported_at)}`),
+          ...doubts(v).map((d) => h("div", { class: "vessel-doubt", role: "note" }, d)),
         ),
       )
       .openOn(map);

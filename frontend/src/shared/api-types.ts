@@ -2985,6 +2985,17 @@ export interface components {
             stale: boolean;
             /** Suspect */
             suspect: boolean;
+            /**
+             * Position Flag
+             * @description Why the last report is doubtful: a jump its own timestamps cannot judge (shown, still matched) or one they prove impossible (left out of matching).
+             */
+            position_flag?: ("unverified_jump" | "implausible_jump") | null;
+            /**
+             * Identity Unique
+             * @description False: the MMSI is non-standard, several transmitters may share it.
+             * @default true
+             */
+            identity_unique?: boolean;
         };
         /**
          * VesselRead

@@ -51,7 +51,7 @@ export class VesselLayer extends L.Layer {
     // it; a vessel first seen in a delta keeps null name and class until the next full load.
     for (const v of vs) {
       const known = this.byMmsi.get(v.mmsi);
-      const base: Vessel = known ?? { ...v, name: null, vessel_class: "other", nav_status: null, transponder: null, report_age_s: 0, stale: false, suspect: false };
+      const base: Vessel = known ?? { ...v, name: null, vessel_class: "other", nav_status: null, transponder: null, report_age_s: 0, stale: false, suspect: false, position_flag: null, identity_unique: true };
       this.byMmsi.set(v.mmsi, { ...base, ...v, stale: v.stale ?? false });
     }
     this.rebuild();
