@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from sar_coord.core.schemas import Mmsi, ReadModel, StrictModel
+from sar_coord.core.schemas import Mmsi, ReadModel, StrictModel, UtcDatetime
 
 ClientMsgId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
 
@@ -75,7 +75,7 @@ class AcceptAnswer(StrictModel):
 
     kind: Literal["accept"]
     client_msg_id: ClientMsgId
-    eta: datetime
+    eta: UtcDatetime
 
 
 class DeclineAnswer(StrictModel):
@@ -92,7 +92,7 @@ class OnSceneAnswer(StrictModel):
 
     kind: Literal["on_scene"]
     client_msg_id: ClientMsgId
-    at: datetime | None = None
+    at: UtcDatetime | None = None
 
 
 class RescuedCounts(StrictModel):

@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,7 +40,9 @@ from sar_coord.core.config import Settings, get_settings
 from sar_coord.core.db import make_engine, make_sessionmaker
 from sar_coord.core.errors import AppError
 from sar_coord.core.events import Listener
+from sar_coord.core.middleware import GuardMiddleware
 from sar_coord.core.redact import install_redaction
+from sar_coord.core.schemas import ErrorBody
 from sar_coord.disembarkation import service as disembarkation_service
 from sar_coord.disembarkation.router import router as disembarkation_router
 from sar_coord.health import router as health_router
@@ -106,6 +109,43 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return _error(exc.status_code, code, exc.detail)
+
+
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
+_ERROR_CONTENT = {"application/json": {"schema": _ERROR_REF}}
+
+
+def install_openapi(app: FastAPI) -> None:
+    """Document the error envelope: 422 and every other failure status answer ErrorBody."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            summary=app.summary,
+            routes=app.routes,
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["ErrorBody"] = ErrorBody.model_json_schema()
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                responses = operation.setdefault("responses", {})
+                responses["422"] = {"description": "Invalid input", "content": _ERROR_CONTENT}
+                responses.setdefault(
+                    "default",
+                    {
+                        "description": "Any failure (401, 403, 404, 409, 429, 500, 503...)",
+                        "content": _ERROR_CONTENT,
+                    },
+                )
+        for unused in ("HTTPValidationError", "ValidationError"):
+            components.pop(unused, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def mount_frontend(app: FastAPI, dist: Path) -> None:
@@ -220,6 +260,9 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     app.state.login_throttle = LoginThrottle(on_lockout=lambda n: _log_lockout(app, n))
     install_redaction()
     install_error_handlers(app)
+    # Inputs checked before routing; any unhandled failure rendered as the error envelope.
+    app.add_middleware(GuardMiddleware)
+    install_openapi(app)
     app.include_router(health_router)
     app.include_router(auth_router)
     app.include_router(candidates_router)

@@ -1,11 +1,11 @@
-"""Base schema classes: request bodies reject unknown fields."""
+"""Base schema classes: request bodies reject unknown fields and coercion; request times."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 
 from sar_coord.core.ais import MMSI_MAX, NINE_DIGIT_MIN
 from sar_coord.core.countries import COUNTRIES
@@ -16,6 +16,24 @@ Mmsi = Annotated[int, Field(ge=NINE_DIGIT_MIN, le=MMSI_MAX, description="9-digit
 
 ReportedMmsi = Annotated[int, Field(ge=1, le=MMSI_MAX, description="MMSI as reported")]
 """An identity someone else reported (DSC sender, rescuing vessel): any positive MMSI."""
+
+
+EARLIEST_AT = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_AHEAD = timedelta(days=366)
+
+
+def utc_in_bounds(value: datetime) -> datetime:
+    """A time with an offset, normalised to UTC, between 2000 and a year from now."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("a time needs a UTC offset (e.g. 2026-12-04T17:00:00Z)")
+    at = value.astimezone(UTC)
+    if not EARLIEST_AT <= at <= datetime.now(UTC) + LATEST_AHEAD:
+        raise ValueError("time out of range (2000-01-01 .. one year from now)")
+    return at
+
+
+UtcDatetime = Annotated[datetime, Strict(False), AfterValidator(utc_in_bounds)]
+"""A request time: ISO 8601 with an offset, normalised to UTC, plausibly dated."""
 
 
 CLOCK_SKEW_S = 120
@@ -38,7 +56,9 @@ def not_in_future(value: datetime) -> datetime:
     return value
 
 
-PastDatetime = Annotated[AwareDatetime, AfterValidator(not_in_future)]
+PastDatetime = Annotated[
+    datetime, Strict(False), AfterValidator(utc_in_bounds), AfterValidator(not_in_future)
+]
 """A time something happened (landing, rescue, datum, assignment): UTC-aware, never future."""
 
 
@@ -64,9 +84,10 @@ CountryCode = Annotated[
 
 
 class StrictModel(BaseModel):
-    """Request body base: unknown fields are an error, never silently dropped."""
+    """Request body base: unknown fields are an error, never silently dropped; no coercion
+    (a string is never read as a number); times are `UtcDatetime`."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
 
 class ReadModel(BaseModel):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from sar_coord.core.schemas import ReadModel, StrictModel
+from sar_coord.core.schemas import ReadModel, StrictModel, UtcDatetime
 from sar_coord.places.citation import CITATION_DATE, citation_text
 
 Status = Literal["designated", "not_safe", "unassessed"]
@@ -44,8 +44,8 @@ class DesignationCreate(StrictModel):
     citation: str | None = Field(
         None, min_length=3, max_length=2000, description="one line; default: composed"
     )
-    effective_from: AwareDatetime
-    effective_until: AwareDatetime | None = None
+    effective_from: UtcDatetime
+    effective_until: UtcDatetime | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> DesignationCreate:
