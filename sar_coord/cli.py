@@ -22,10 +22,18 @@ from alerts.live import ship_client
 from alerts.matching import bench as bench_match
 from sar_coord import __version__
 from sar_coord.audit import cli as audit_cli
+from sar_coord.auth import bench as bench_login
 from sar_coord.core import migrate
 from sar_coord.core.config import get_settings
 from sar_coord.core.database import database
 from sar_coord.core.db import make_engine, make_sessionmaker, unit_of_work
+from sar_coord.core.processes import (
+    AlreadyRunning,
+    ChildGroup,
+    clear_state,
+    reap_stale,
+    write_state,
+)
 from sar_coord.core.secrets import ensure_jwt_secret
 from sar_coord.places import cli as places_cli
 from sar_coord.search_planning.bench import bench_search
@@ -46,6 +54,7 @@ bench_app.command("ingest")(ingest_cli.bench_ingest)
 bench_app.command("match")(bench_match.bench_match)
 bench_app.command("broadcast")(bench_broadcast.bench_broadcast)
 bench_app.command("search")(bench_search)
+bench_app.command("login")(bench_login.bench_login)
 app.add_typer(bench_app, name="bench")
 app.command("ingest")(ingest_cli.ingest)
 app.add_typer(simulate_cli.app, name="simulate")
@@ -85,7 +94,7 @@ def _self() -> list[str]:
     return [sys.executable, "-m", "sar_coord.cli"]
 
 
-def _start_demo(url: str, home: Path, speed: float) -> list[subprocess.Popen[bytes]]:
+def _start_demo(url: str, home: Path, speed: float, group: ChildGroup) -> None:
     """Demo users and fleet registry, then simulator | ingest and the scenario director."""
     from ais_ingest.simulator.scenario import SimConfig, Simulation
     from sar_coord.demo import DemoVessel, seed_demo
@@ -100,24 +109,23 @@ def _start_demo(url: str, home: Path, speed: float) -> list[subprocess.Popen[byt
     scenario = home / "demo" / "scenario.jsonl"
     scenario.parent.mkdir(parents=True, exist_ok=True)
     scenario.write_text("")
-    simulator = subprocess.Popen(
+    simulator = group.spawn(
         [
             *_self(), "simulate", "--vessels", str(DEMO_VESSELS), "--seed", str(DEMO_SEED),
             "--out", "-", "--scenario-out", str(scenario), "--speed", str(speed),
         ],
         stdout=subprocess.PIPE,
     )  # fmt: skip
-    ingest = subprocess.Popen([*_self(), "ingest", "--no-progress", "-"], stdin=simulator.stdout)
+    group.spawn([*_self(), "ingest", "--no-progress", "-"], stdin=simulator.stdout)
     if simulator.stdout is not None:
         simulator.stdout.close()  # the ingest process owns the pipe now
-    director = subprocess.Popen([*_self(), "demo-director", str(scenario)])
+    group.spawn([*_self(), "demo-director", str(scenario)])
     minutes = [f"{m / speed:g}" for m in (2, 5, 10)]
     console.print(
         "demo: simulated central-Mediterranean traffic; a hotline reports a rubber boat in "
         f"{minutes[0]} min, a fishing vessel loses its engine in {minutes[1]} min, "
         f"an AIS-SART activates in {minutes[2]} min"
     )
-    return [simulator, ingest, director]
 
 
 @app.command("demo-director", hidden=True)
@@ -169,8 +177,17 @@ def up(
     host = host or settings.host
     port = port or settings.port
     workers = workers or settings.workers
-    children: list[subprocess.Popen[bytes]] = []
-    with database(settings) as url:
+    children = ChildGroup()
+    try:
+        stale = reap_stale(settings.home)
+    except AlreadyRunning as exc:
+        console.print(f"[bold red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    with contextlib.ExitStack() as stack:
+        stack.callback(clear_state, settings.home)
+        url = stack.enter_context(database(settings, adopt=stale))
+        # The state lets the next `up` clean up if this one is killed (SIGKILL runs no code).
+        write_state(settings.home, children_pgid=0, cluster_started=True)
         os.environ["SAR_DATABASE_URL"] = url  # the worker processes read it
         # The ship channel listens where the API does unless told otherwise.
         os.environ.setdefault("ALERTS_SHIP_WS_HOST", host)
@@ -183,9 +200,10 @@ def up(
                 console.print(f"administrator: [bold]{admin}[/], password in {pw_file}")
             sources = [s.strip() for s in settings.ais_sources.split(",") if s.strip()]
             if sources:
-                children.append(subprocess.Popen([*_self(), "ingest", "--no-progress", *sources]))
+                children.spawn([*_self(), "ingest", "--no-progress", *sources])
             elif settings.demo and not no_demo:
-                children += _start_demo(url, settings.home, settings.demo_speed)
+                _start_demo(url, settings.home, settings.demo_speed, children)
+            write_state(settings.home, children_pgid=children.pgid, cluster_started=True)
             ship_port = os.environ.get("ALERTS_SHIP_WS_PORT", "8765")
             console.print(
                 f"[bold green]sar-coord[/] dashboard: http://{host}:{port}/  "
@@ -203,13 +221,7 @@ def up(
                 timeout_graceful_shutdown=5,
             )
         finally:
-            for child in children:
-                child.terminate()
-            for child in children:
-                try:
-                    child.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+            children.stop()
     console.print("sar-coord stopped")
 
 

@@ -43,6 +43,7 @@ from sar_coord.core.events import Listener
 from sar_coord.core.middleware import GuardMiddleware
 from sar_coord.core.redact import install_redaction
 from sar_coord.core.schemas import ErrorBody
+from sar_coord.core.serving import IdleTimeoutHttpTools
 from sar_coord.disembarkation import service as disembarkation_service
 from sar_coord.disembarkation.router import router as disembarkation_router
 from sar_coord.health import router as health_router
@@ -200,6 +201,8 @@ def server_options() -> dict[str, Any]:
         # Websocket frames above the limit are refused from their header, before being read.
         "ws_max_size": get_alerts_settings().max_message_bytes,
         "timeout_keep_alive": IDLE_KEEP_ALIVE_S,
+        # Connections that never send a request time out too (not only idle keep-alives).
+        "http": IdleTimeoutHttpTools,
     }
 
 
@@ -257,7 +260,11 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.login_throttle = LoginThrottle(on_lockout=lambda n: _log_lockout(app, n))
+    app.state.login_throttle = LoginThrottle(
+        account_free=settings.login_account_free_failures,
+        address_free=settings.login_address_free_failures,
+        on_lockout=lambda n: _log_lockout(app, n),
+    )
     install_redaction()
     install_error_handlers(app)
     # Inputs checked before routing; any unhandled failure rendered as the error envelope.

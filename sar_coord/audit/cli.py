@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -127,14 +129,14 @@ def verify_report_cmd(
     typer.echo("OK: the report is signed by the log key and recomputes from the log export")
 
 
-def _database_url() -> str:
+@contextlib.contextmanager
+def _database_url() -> Iterator[str]:
+    """SAR_DATABASE_URL, or the embedded cluster under SAR_HOME (started for the command)."""
     from sar_coord.core.config import get_settings
+    from sar_coord.core.database import database
 
-    url = get_settings().database_url
-    if not url:
-        typer.echo("FAIL: SAR_DATABASE_URL is not set", err=True)
-        raise typer.Exit(2)
-    return url
+    with database(get_settings(), migrate_schema=False) as url:
+        yield url
 
 
 @app.command("export")
@@ -142,7 +144,8 @@ def export(
     out: Annotated[Path, typer.Argument(help="file to write the JSON export to")],
 ) -> None:
     """Write the whole log and its checkpoints from the database (SAR_DATABASE_URL) to OUT."""
-    doc = asyncio.run(_export(_database_url()))
+    with _database_url() as url:
+        doc = asyncio.run(_export(url))
     out.write_text(json.dumps(doc))
     typer.echo(f"wrote {len(doc['entries'])} entries, {len(doc['checkpoints'])} checkpoints")
 
@@ -169,7 +172,8 @@ async def _export(url: str) -> dict[str, Any]:
 @app.command("checkpoint")
 def checkpoint() -> None:
     """Sign a checkpoint for the current tree size now and print it."""
-    typer.echo(asyncio.run(_checkpoint(_database_url())), nl=False)
+    with _database_url() as url:
+        typer.echo(asyncio.run(_checkpoint(url)), nl=False)
 
 
 async def _checkpoint(url: str) -> str:
@@ -235,7 +239,8 @@ def bench(
 @app.command("check-records")
 def check_records_cmd() -> None:
     """Compare designation, disembarkation and evaluation rows with their log entries."""
-    problems = asyncio.run(_check_records(_database_url()))
+    with _database_url() as url:
+        problems = asyncio.run(_check_records(url))
     for p in problems:
         typer.echo(f"FAIL: {p}", err=True)
     if problems:

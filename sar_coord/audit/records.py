@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -14,8 +15,20 @@ from sar_coord.audit.sources import sources
 CHECKED_KINDS = ("designation", "disembarkation", "compliance_evaluation")
 
 
+def _normal(value: Any) -> Any:
+    """A comparable form: ISO 8601 times with an offset become UTC instants."""
+    if isinstance(value, str) and len(value) >= 19 and value[4:5] == "-" and "T" in value:
+        try:
+            at = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+        return at.astimezone(UTC) if at.tzinfo is not None else value
+    return value
+
+
 def _diff(what: str, stored: dict[str, Any], logged: dict[str, Any]) -> list[str]:
-    keys = sorted(k for k in stored if stored[k] != logged.get(k))
+    # Times are compared as instants: 12:00+02:00 logged is 10:00Z stored.
+    keys = sorted(k for k in stored if _normal(stored[k]) != _normal(logged.get(k)))
     return [
         f"{what}: stored {k} {stored[k]!r} differs from the logged {logged.get(k)!r}" for k in keys
     ]

@@ -64,6 +64,12 @@ class Settings(BaseSettings):
         None, description="Built dashboard assets (default frontend/dist beside the package)."
     )
     log_level: str = Field("INFO", description="Python logging level.")
+    login_account_free_failures: int = Field(
+        5, ge=1, description="Wrong passwords per account before logins back off (per process)."
+    )
+    login_address_free_failures: int = Field(
+        20, ge=1, description="Wrong passwords per address before logins back off (per process)."
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:

@@ -15,14 +15,22 @@ log = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
-def database(settings: Settings, *, migrate_schema: bool = True) -> Iterator[str]:
-    """Yield a migrated database URL; an embedded cluster started here is stopped on exit."""
+def database(
+    settings: Settings, *, migrate_schema: bool = True, adopt: bool = False
+) -> Iterator[str]:
+    """Yield a migrated database URL; an embedded cluster started here is stopped on exit.
+
+    `adopt`: a cluster found running (left by an `up` that was killed) is stopped on exit too.
+    """
     cluster: EmbeddedCluster | None = None
     if settings.database_url:
         url = settings.database_url
     else:
         cluster = EmbeddedCluster(settings.home)
         cluster.start()
+        if adopt and not cluster.started_here:
+            log.warning("adopting the cluster a previous sar-coord up left running")
+            cluster.started_here = True
         url = cluster.database_url
     try:
         if migrate_schema:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -42,6 +42,10 @@ async def _rcc_ws(server: Server, headers: dict[str, str]) -> ClientConnection:
     welcome = json.loads(await asyncio.wait_for(ws.recv(), 5))
     assert welcome["type"] == "welcome", welcome
     return ws
+
+
+def _in_an_hour() -> str:
+    return (datetime.now(UTC) + timedelta(hours=1)).isoformat()
 
 
 async def _next_of(ws: ClientConnection, pred: Any, timeout_s: float = 10) -> dict[str, Any]:
@@ -143,7 +147,7 @@ async def test_rcc_issues_ship_answers_rcc_sees_it_live(esc_server: Server, comm
             ),
         )
         assert issued["data"]["data"]["alert_id"] == alert_id
-        accept = {"kind": "accept", "client_msg_id": "acc-1", "eta": "2030-01-01T10:00:00Z"}
+        accept = {"kind": "accept", "client_msg_id": "acc-1", "eta": _in_an_hour()}
         r = await c.post(
             f"/api/v1/alerts/{alert_id}/answers",
             json=accept,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -115,7 +115,7 @@ async def test_answers_over_the_socket_are_idempotent(server: Any, committed: An
             "alert_id": alert_id,
             "kind": "accept",
             "client_msg_id": "a1",
-            "eta": "2030-01-01T12:00:00Z",
+            "eta": (datetime.now(UTC) + timedelta(hours=1)).isoformat(),
         },
     }
     await ws.send(json.dumps(answer))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -142,3 +143,13 @@ async def test_rcc_channel_auth_frame_token_in_url_and_frame_size(
     async with connect(url) as ws:
         await ws.send(json.dumps({"type": "auth", "data": {"token": "forged"}}))
         await _refused(ws)
+
+
+async def test_idle_http_connection_is_closed(server: Any) -> None:
+    # A connection that never sends a request is closed after the keep-alive timeout (5 s).
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.http_port)
+    try:
+        data = await asyncio.wait_for(reader.read(100), timeout=60)
+    finally:
+        writer.close()
+    assert data == b""  # closed by the server, not by our 60 s guard (that would raise)
