@@ -85,6 +85,13 @@ class AlertsSettings(BaseSettings):
         30.0, gt=0, description="Ended cases with live alerts are looked for this often, seconds."
     )
     fleet_batch_s: float = Field(1.0, gt=0, description="RCC fleet deltas at most this often.")
+    relay_station_name: str | None = Field(
+        None, description="Relaying station's name in a MAYDAY RELAY (default: the RCC's name)."
+    )
+    relay_call_sign: str = Field("NOT SET", description="Relaying station's radio call sign.")
+    relay_mmsi: str = Field(
+        "NOT SET", description="Relaying station's MMSI (a coast station's is 00MIDxxxx)."
+    )
     gc_full_every_s: float = Field(
         600.0, gt=0, description="A full garbage collection at least this often (when idle)."
     )

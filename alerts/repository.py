@@ -24,7 +24,10 @@ _DELIVER = text(
         RETURNING q.mmsi, q.last_seq
     )
     INSERT INTO ship_delivery (mmsi, seq, alert_id, kind, payload, committed_at)
-    SELECT s.mmsi, s.last_seq, :alert_id, :kind, CAST(:payload AS jsonb), :now FROM s
+    SELECT s.mmsi, s.last_seq, :alert_id, :kind,
+           CAST(:payload AS jsonb) || COALESCE(CAST(:per_ship AS jsonb) -> s.mmsi::text, '{}'),
+           :now
+      FROM s
     RETURNING mmsi, seq
     """
 ).bindparams(bindparam("mmsis", type_=ARRAY(BigInteger)))
@@ -48,6 +51,37 @@ _PENDING = text(
 )
 
 
+_ANSWERS_IN_SIGHT = text(
+    """
+    SELECT r.mmsi, r.distance_nm, d.seq,
+           (d.seq IS NOT NULL AND c.acked_seq >= d.seq) AS delivered,
+           c.acked_at, a.kind AS answer, a.data AS answer_data, a.received_at AS answered_at,
+           (SELECT min(received_at) FROM ship_answer
+             WHERE alert_id = r.alert_id AND mmsi = r.mmsi AND kind = 'accept') AS accepted_at
+      FROM alert_recipient r
+      LEFT JOIN LATERAL (
+            SELECT min(seq) AS seq FROM ship_delivery
+             WHERE alert_id = r.alert_id AND mmsi = r.mmsi AND kind = 'alert'
+      ) d ON true
+      LEFT JOIN ship_cursor c ON c.mmsi = r.mmsi
+      LEFT JOIN LATERAL (
+            SELECT kind, data, received_at FROM ship_answer
+             WHERE alert_id = r.alert_id AND mmsi = r.mmsi
+               AND kind IN ('accept', 'decline', 'on_scene', 'rescued')
+             ORDER BY received_at DESC, id DESC LIMIT 1
+      ) a ON true
+     WHERE r.alert_id = :alert_id
+    """
+)
+
+
+async def answers_in_sight(session: AsyncSession, *, alert_id: int) -> dict[int, Any]:
+    """MMSI -> (seq, delivered, acked_at, answer, answer_data, answered_at) for each recipient:
+    delivered means the ship's client acknowledged the alert's sequence number."""
+    rows = await session.execute(_ANSWERS_IN_SIGHT, {"alert_id": alert_id})
+    return {int(r.mmsi): r for r in rows}
+
+
 async def insert_deliveries(
     session: AsyncSession,
     *,
@@ -56,8 +90,10 @@ async def insert_deliveries(
     mmsis: list[int],
     payload: dict[str, Any],
     now: datetime,
+    per_ship: dict[int, dict[str, Any]] | None = None,
 ) -> dict[int, int]:
-    """Give each ship its next sequence number and a delivery row; returns MMSI -> seq."""
+    """Give each ship its next sequence number and a delivery row; returns MMSI -> seq.
+    `per_ship` adds keys to one ship's payload only (its own route)."""
     if not mmsis:
         return {}
     rows = await session.execute(
@@ -67,6 +103,7 @@ async def insert_deliveries(
             "alert_id": alert_id,
             "kind": kind,
             "payload": json.dumps(payload, separators=(",", ":"), default=str),
+            "per_ship": json.dumps({str(m): v for m, v in (per_ship or {}).items()}),
             "now": now,
         },
     )

@@ -62,6 +62,29 @@ class RecipientRead(ReadModel):
     reason: str | None
     distance_nm: float | None
     resolved_at: datetime
+    answer: RecipientState | None = Field(None, description="Delivery and answer, as of now")
+
+
+class RecipientState(ReadModel):
+    """Where a ship stands with an alert: not reachable, sent (not yet acknowledged by its
+    client), delivered, accepted (with ETA), declined (with reason), on scene, rescued."""
+
+    state: Literal[
+        "not_reachable", "sent", "delivered", "accepted", "declined", "on_scene", "rescued"
+    ]
+    delivered: bool = Field(description="The ship's client acknowledged the alert")
+    acked_at: datetime | None = Field(description="The ship's last acknowledgement (UTC)")
+    answered_at: datetime | None
+    eta: datetime | None = Field(description="ETA on scene given with an acceptance (UTC)")
+    decline_reason: str | None
+    decline_note: str | None
+    no_answer_min: float | None = Field(
+        description="Minutes since the alert was issued without an answer (None once answered)"
+    )
+    nearest: bool = Field(
+        False, description="Nearest recipient the alert reached (first responder)"
+    )
+    first_to_accept: bool = Field(False, description="The first ship to accept this alert")
 
 
 class AlertDetail(AlertRead):
@@ -147,3 +170,19 @@ class AnswerRead(ReadModel):
     received_at: datetime
     case_event_id: int | None
     duplicate: bool = False
+
+
+class SitrepCreate(StrictModel):
+    """The RCC's own lines of a SITREP; everything else comes from the case and its timeline."""
+
+    form: Literal["short", "full"] = "short"
+    to: list[Annotated[str, Field(min_length=2, max_length=120)]] = Field(
+        default_factory=list, max_length=20, description="Addressees (default: the RCCs concerned)"
+    )
+    priority: Literal["DISTRESS", "URGENCY"] | None = Field(
+        None, description="Default: DISTRESS while the case is active, URGENCY after"
+    )
+    coordinating_instructions: str | None = Field(None, max_length=2000)
+    future_plans: str | None = Field(None, max_length=2000)
+    additional: str | None = Field(None, max_length=2000)
+    final: bool = Field(False, description="The last SITREP of the case (N: concluded)")

@@ -37,6 +37,7 @@ from sar_coord.core.processes import (
 from sar_coord.core.secrets import ensure_jwt_secret
 from sar_coord.places import cli as places_cli
 from sar_coord.search_planning.bench import bench_search
+from sar_coord.vessels import bench as vessels_bench
 
 app = typer.Typer(help="sar-coord: maritime search-and-rescue coordination.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema: upgrade and status.", no_args_is_help=True)
@@ -55,6 +56,7 @@ bench_app.command("match")(bench_match.bench_match)
 bench_app.command("broadcast")(bench_broadcast.bench_broadcast)
 bench_app.command("search")(bench_search)
 bench_app.command("login")(bench_login.bench_login)
+bench_app.command("track")(vessels_bench.bench_track)
 app.add_typer(bench_app, name="bench")
 app.command("ingest")(ingest_cli.ingest)
 app.add_typer(simulate_cli.app, name="simulate")

@@ -21,11 +21,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from alerts import evidence as alert_evidence
 from alerts.config import get_alerts_settings
+from alerts.lifecycle import service as alert_service
 from alerts.lifecycle.router import router as alerts_router
 from alerts.live.rcc_router import router as rcc_ws_router
 from alerts.live.runtime import alerts_runtime
 from alerts.live.ship_router import router as ship_router
 from alerts.matching.router import router as candidates_router
+from alerts.matching.ship_routes import routes_for_alert
 from sar_coord import __version__
 from sar_coord.audit import sources as audit_sources
 from sar_coord.audit.router import router as audit_router
@@ -213,6 +215,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     url = database_url or settings.database_url
     if not url:
         raise RuntimeError("SAR_DATABASE_URL is not set: start with `sar-coord up`")
+    # Each alerted ship is told its own course and distance over water (matching wing).
+    alert_service.use_ship_routes(routes_for_alert)
     if not settings.jwt_secret:
         raise RuntimeError(
             "no JWT signing secret: set SAR_JWT_SECRET, or start with `sar-coord up` "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,20 @@ ANSWERS_AFTER_STAND_DOWN = frozenset({"on_scene", "rescued", "message"})
 
 if TYPE_CHECKING:
     from sar_coord.cases.models import CaseEvent, DistressCase
+
+ShipRoutes = Callable[
+    [AsyncSession, "DistressCase", list[int], datetime], Awaitable[dict[int, dict[str, Any]]]
+]
+"""(session, case, MMSIs nearest first, now) -> MMSI -> keys added to that ship's payload."""
+_ship_routes: ShipRoutes | None = None
+
+
+def use_ship_routes(provider: ShipRoutes | None) -> None:
+    """Wire the per-ship route provider (alerts.matching.ship_routes.routes_for_alert), set by
+    the composition root: the lifecycle wing does not import the matching wing."""
+    global _ship_routes
+    _ship_routes = provider
+
 
 # A NOTIFY listing this many MMSIs stays well under PostgreSQL's 8 kB payload limit.
 NOTIFY_MMSI_LIMIT = 400
@@ -75,7 +90,7 @@ def _case_payload(case: DistressCase, datum: dict[str, float]) -> dict[str, Any]
         "medical_emergencies": case.medical_emergencies,
         "drift_speed_kn": case.drift_speed_kn,
         "drift_toward_deg": case.drift_toward_deg,
-        "responsible_rcc": case.responsible_rcc,
+        **case_service.coordination_summary(case),
     }
 
 
@@ -205,6 +220,7 @@ async def _resolve_and_deliver(
             )
         )
     await session.flush()
+    nearest = sorted(deliver, key=lambda m: (fresh.get(m) is None, fresh.get(m) or 0.0, m))
     await repository.insert_deliveries(
         session,
         alert_id=alert.id,
@@ -212,8 +228,18 @@ async def _resolve_and_deliver(
         mmsis=deliver,
         payload=await _alert_payload(session, alert, case),
         now=now,
+        per_ship=await _routes(session, case, nearest, now),
     )
     return deliver
+
+
+async def _routes(
+    session: AsyncSession, case: DistressCase, mmsis: list[int], now: datetime
+) -> dict[int, dict[str, Any]]:
+    """MMSI -> extra payload keys (its own route) from the wired provider; none when unwired."""
+    if _ship_routes is None or not mmsis:
+        return {}
+    return await _ship_routes(session, case, mmsis, now)
 
 
 async def issue_alert(
@@ -334,6 +360,7 @@ async def update_alert(
         mmsis=existing,
         payload=await _alert_payload(session, alert, case),
         now=now,
+        per_ship=await _routes(session, case, existing, now),
     )
     added: list[int] = []
     if body.radius_nm is not None and (alert.radius_nm or 0) < body.radius_nm:

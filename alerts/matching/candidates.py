@@ -24,6 +24,7 @@ from alerts.matching.scoring import (
     MatchResult,
     VesselState,
     rank_candidates,
+    straight_route,
 )
 from sar_coord.cases import service as case_service
 from sar_coord.core.ais import is_distress_device
@@ -169,10 +170,18 @@ async def _widen_and_rank(
         if len(qualifying) >= sp.k:
             break
     distance_fn = water.water_distance_m if sp.over_water else haversine_m
+    route_fn = water.water_path if sp.over_water else straight_route
     # Routing round an island can take tens of ms of CPU: keep the event loop responsive.
     result = await asyncio.to_thread(
         functools.partial(
-            rank_candidates, fleet, target, at, params=mp, distance_fn=distance_fn, limit=sp.k
+            rank_candidates,
+            fleet,
+            target,
+            at,
+            params=mp,
+            distance_fn=distance_fn,
+            route_fn=route_fn,
+            limit=sp.k,
         )
     )
     return CandidateSearch(case_id, at, target, tried[-1], tuple(tried), result)

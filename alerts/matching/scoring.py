@@ -64,6 +64,15 @@ __all__ = [
 
 DistanceFn = Callable[[float, float, float, float], float]
 """(lon1, lat1, lon2, lat2) -> distance in metres; over water in production."""
+RouteFn = Callable[[float, float, float, float], Sequence[tuple[float, float]]]
+"""(lon1, lat1, lon2, lat2) -> the route's (lon, lat) points, first and last the two ends."""
+
+
+def straight_route(
+    lon1: float, lat1: float, lon2: float, lat2: float
+) -> tuple[tuple[float, float], ...]:
+    """The straight leg between two points (the route when land is not considered)."""
+    return ((lon1, lat1), (lon2, lat2))
 
 
 def dead_reckon(vessel: VesselState, now: datetime, cap_s: float) -> tuple[float, float, float]:
@@ -195,6 +204,7 @@ def rank_candidates(
     *,
     params: MatchParams | None = None,
     distance_fn: DistanceFn = haversine_m,
+    route_fn: RouteFn = straight_route,
     limit: int | None = None,
 ) -> MatchResult:
     """Rank vessels for a case by score (see the module docstring); pure given distance_fn.
@@ -202,7 +212,8 @@ def rank_candidates(
     With `limit`, only the best `limit` are returned, and the (costly) over-water distance is
     computed only for vessels whose straight-line score could still make the cut: the
     straight-line intercept is a lower bound of any over-water ETA, so the result equals the
-    first `limit` of the full ranking.
+    first `limit` of the full ranking. Each ranked candidate then gets its route from
+    `route_fn` (dead-reckoned position to intercept point) and the course of its first leg.
     """
     p = params or MatchParams()
     excluded: list[Excluded] = []
@@ -232,7 +243,11 @@ def rank_candidates(
     scored.sort(key=lambda item: (item[0], item[1], item[2]))
     if limit is not None:
         scored = scored[:limit]
-    ranked = [_with_rank(candidate, i + 1, scored) for i, (_, _, _, candidate) in enumerate(scored)]
+    by_mmsi = {v.mmsi: v for v in eligible}
+    ranked = [
+        _with_route(_with_rank(candidate, i + 1, scored), by_mmsi[candidate.mmsi], p, route_fn)
+        for i, (_, _, _, candidate) in enumerate(scored)
+    ]
     excluded.sort(key=lambda e: (e.reason, e.report_age_s, e.mmsi))
     return MatchResult(ranked, excluded)
 
@@ -329,6 +344,26 @@ def _score(
         reasons=reasons,
     )
     return candidate.score, candidate.diversion_nm, vessel.mmsi, candidate
+
+
+def _with_route(
+    candidate: Candidate, vessel: VesselState, p: MatchParams, route_fn: RouteFn
+) -> Candidate:
+    """The candidate with its route, the course to steer on the first leg, and the course change
+    measured against that course (not the straight bearing across any land). The diversion stays
+    as ranked (it breaks ties)."""
+    start = (candidate.lon, candidate.lat)
+    end = (candidate.intercept_lon, candidate.intercept_lat)
+    inner = list(route_fn(*start, *end))[1:-1]
+    route = (start, *inner, end)
+    course = initial_bearing_deg(*route[0], *route[1])
+    change, _ = _course_terms(vessel, course, candidate.distance_nm, p)
+    return dataclasses.replace(
+        candidate,
+        route=route,
+        course_to_steer_deg=round(course, 1),
+        course_change_deg=None if change is None else round(change, 1),
+    )
 
 
 def _with_rank(

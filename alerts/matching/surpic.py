@@ -5,16 +5,25 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from alerts.matching.candidates import CandidateSearch
 from alerts.matching.scoring import Candidate, Excluded
 from sar_coord.cases.drift import drifted_position
-from sar_coord.core.geo import valid_lon_lat
+from sar_coord.core.geo import METRES_PER_NM, haversine_m, valid_lon_lat
 from sar_coord.core.notation import dtg, fmt_position
+
+
+class RouteLine(BaseModel):
+    """A GeoJSON LineString, [lon, lat] pairs in WGS 84."""
+
+    type: Literal["LineString"] = "LineString"
+    coordinates: list[tuple[float, float]]
 
 
 class CandidateRead(BaseModel):
@@ -33,13 +42,23 @@ class CandidateRead(BaseModel):
     position_uncertainty_nm: float
     lat: float
     lon: float
-    course_to_deg: float
+    course_to_deg: float = Field(
+        description="Straight bearing to the intercept point, degrees true (may cross land: "
+        "steer course_to_steer_deg)"
+    )
     course_change_deg: float | None
     diversion_nm: float
     intercept_lat: float
     intercept_lon: float
     capabilities: dict[str, Any]
     reasons: list[str]
+    course_to_steer_deg: float | None = Field(
+        description="Initial course of the route's first leg, degrees true"
+    )
+    route_nm: float = Field(description="Length of the route over water, nm")
+    route: RouteLine = Field(
+        description="Over-water route from the dead-reckoned position to the intercept point"
+    )
 
 
 class ExcludedRead(BaseModel):
@@ -79,7 +98,14 @@ def _candidate(c: Candidate) -> CandidateRead:
         lon=round(c.lon, 6), course_to_deg=c.course_to_deg, course_change_deg=c.course_change_deg,
         diversion_nm=c.diversion_nm, intercept_lat=round(c.intercept_lat, 6),
         intercept_lon=round(c.intercept_lon, 6), capabilities=c.capabilities, reasons=c.reasons,
+        course_to_steer_deg=c.course_to_steer_deg, route_nm=round(route_length_nm(c.route), 3),
+        route=RouteLine(coordinates=[(round(x, 6), round(y, 6)) for x, y in c.route]),
     )  # fmt: skip
+
+
+def route_length_nm(route: Sequence[tuple[float, float]]) -> float:
+    """Length of a (lon, lat) polyline, nm along great circles."""
+    return sum(haversine_m(*a, *b) for a, b in itertools.pairwise(route)) / METRES_PER_NM
 
 
 def _excluded(e: Excluded) -> ExcludedRead:
@@ -123,9 +149,22 @@ def to_geojson(search: CandidateSearch) -> dict[str, Any]:
         ),
     ]
     for c in read.candidates:
-        props = c.model_dump(exclude={"lat", "lon"})
+        props = c.model_dump(exclude={"lat", "lon", "route"})
         props["kind"] = "candidate"
         features.append(_point(c.lon, c.lat, props))
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": c.route.model_dump(),
+                "properties": {
+                    "kind": "route",
+                    "mmsi": c.mmsi,
+                    "rank": c.rank,
+                    "course_to_steer_deg": c.course_to_steer_deg,
+                    "route_nm": c.route_nm,
+                },
+            }
+        )
     for e in read.stale:
         if e.lat is not None and e.lon is not None and valid_lon_lat(e.lon, e.lat):
             features.append(_point(e.lon, e.lat, {**e.model_dump(), "kind": "excluded"}))
@@ -143,7 +182,7 @@ def _point(lon: float, lat: float, props: dict[str, Any]) -> dict[str, Any]:
 CSV_COLUMNS = (
     "rank", "mmsi", "name", "vessel_class", "lat", "lon", "distance_nm", "straight_nm", "eta_min",
     "speed_kn", "score", "report_age_s", "position_uncertainty_nm", "course_to_deg",
-    "course_change_deg", "diversion_nm", "reasons",
+    "course_to_steer_deg", "course_change_deg", "diversion_nm", "reasons",
 )  # fmt: skip
 
 
@@ -177,7 +216,7 @@ def surpic_text(reference: str | None, search: CandidateSearch) -> str:
         lines.append(
             f"{c.rank:<3} {c.mmsi:<10} {(c.name or '-')[:20]:<20} {(c.vessel_class or '-'):<11} "
             f"{fmt_position(c.lat, c.lon):<19} {c.distance_nm:5.1f} {c.eta_min:5.0f} "
-            f"{c.course_to_deg:03.0f}  {c.diversion_nm:4.1f} {c.report_age_s / 60:3.0f}m"
+            f"{c.course_to_steer_deg or 0:03.0f}  {c.diversion_nm:4.1f} {c.report_age_s / 60:3.0f}m"
         )
         caps = [k for k, v in c.capabilities.items() if v not in (None, False, 0)]
         if caps:
@@ -187,6 +226,7 @@ def surpic_text(reference: str | None, search: CandidateSearch) -> str:
         lines += [f"    {e.mmsi} {(e.name or '-')[:20]}: {e.reason}" for e in read.stale]
     lines += [
         "",
-        "DIST NM OVER WATER, ETA MIN, CTS = COURSE TO STEER DEG TRUE, DIV = NM OFF COURSE",
+        "DIST NM OVER WATER, ETA MIN, CTS = COURSE TO STEER DEG TRUE ON THE FIRST LEG OF THE "
+        "WATER ROUTE, DIV = NM OFF COURSE",
     ]
     return "\n".join(lines) + "\n"

@@ -95,6 +95,10 @@ class Candidate:
     intercept_lat: float
     capabilities: dict[str, Any]
     reasons: list[str] = field(default_factory=list)
+    route: tuple[tuple[float, float], ...] = ()
+    """Over-water route (lon, lat) from the dead-reckoned position to the intercept point."""
+    course_to_steer_deg: float | None = None
+    """Initial course of the route's first leg, degrees true (None until the route is set)."""
 
 
 @dataclass(frozen=True, slots=True)

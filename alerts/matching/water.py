@@ -113,6 +113,59 @@ def _segment_land_scalar(
     return False
 
 
+def _leg_on_land_exact(
+    lon1: float, lat1: float, lon2: float, lat2: float, grace_start_m: float, grace_end_m: float
+) -> bool:
+    """True when any mask cell the segment passes through (lon/lat-linear), outside the end
+    graces, is land: every grid-line crossing is found, so no corner slips between samples."""
+    length_m = haversine_m(lon1, lat1, lon2, lat2)
+    if length_m <= grace_start_m + grace_end_m:
+        return False
+    t0 = grace_start_m / length_m
+    t1 = 1.0 - grace_end_m / length_m
+    dlon = ((lon2 - lon1 + 540.0) % 360.0) - 180.0
+    dlat = lat2 - lat1
+    m = land_mask()
+    cuts = [np.array([t0, t1])]
+    axes = (((lon1 - m.lon0) / m.dlon, dlon / m.dlon), ((lat1 - m.lat0) / m.dlat, dlat / m.dlat))
+    for start, delta in axes:
+        if delta == 0.0:
+            continue
+        a, b = sorted((start + t0 * delta, start + t1 * delta))
+        lines = np.arange(math.ceil(a), math.floor(b) + 1, dtype=np.float64)
+        cuts.append((lines - start) / delta)
+    t = np.unique(np.clip(np.concatenate(cuts), t0, t1))
+    mids = (t[:-1] + t[1:]) / 2.0 if t.size > 1 else t
+    lons = ((lon1 + mids * dlon + 540.0) % 360.0) - 180.0
+    lats = lat1 + mids * dlat
+    if not m.ocean[m.rows(lats), m.cols(lons)].all():
+        return True
+    # A leg through a cell corner or along a grid line touches every cell around it: look a
+    # hair to each side of every crossing, so floating point cannot put a sample on land.
+    cross_lons = ((lon1 + t * dlon + 540.0) % 360.0) - 180.0
+    cross_lats = lat1 + t * dlat
+    for e_lon, e_lat in ((EDGE_EPS_DEG, EDGE_EPS_DEG), (EDGE_EPS_DEG, -EDGE_EPS_DEG)):
+        for sign in (1.0, -1.0):
+            rows = m.rows(cross_lats + sign * e_lat)
+            cols = m.cols(cross_lons + sign * e_lon)
+            if not m.ocean[rows, cols].all():
+                return True
+    return False
+
+
+EDGE_EPS_DEG = 1e-7
+"""About 1 cm: the side-step used to test the cells meeting at a grid crossing."""
+
+
+def _leg_on_land(
+    lon1: float, lat1: float, lon2: float, lat2: float, grace_start_m: float, grace_end_m: float
+) -> bool:
+    """Sampled check first (cheap, rejects most), then the exact cell walk."""
+    return _segment_land_fraction(
+        lon1, lat1, lon2, lat2, grace_start_m, grace_end_m
+    ) or _leg_on_land_exact(lon1, lat1, lon2, lat2, grace_start_m, grace_end_m)
+
+
 def crosses_land(lon1: float, lat1: float, lon2: float, lat2: float) -> bool:
     """True when the straight segment (lon/lat-linear, fine below a few hundred km) meets land."""
     return _cached_crosses(_r(lon1), _r(lat1), _r(lon2), _r(lat2))
@@ -124,12 +177,19 @@ def _r(value: float) -> float:
 
 @functools.lru_cache(maxsize=200_000)
 def _cached_crosses(lon1: float, lat1: float, lon2: float, lat2: float) -> bool:
-    return _segment_land_fraction(lon1, lat1, lon2, lat2, ENDPOINT_GRACE_M, ENDPOINT_GRACE_M)
+    return _leg_on_land(lon1, lat1, lon2, lat2, ENDPOINT_GRACE_M, ENDPOINT_GRACE_M)
 
 
 def water_route(lon1: float, lat1: float, lon2: float, lat2: float) -> WaterRoute:
     """Shortest known over-water route from point 1 to point 2 (metres, lon/lat path)."""
     return _cached_route(_r(lon1), _r(lat1), _r(lon2), _r(lat2))
+
+
+def water_path(
+    lon1: float, lat1: float, lon2: float, lat2: float
+) -> tuple[tuple[float, float], ...]:
+    """The over-water route's (lon, lat) points from point 1 to point 2, WGS 84."""
+    return water_route(lon1, lat1, lon2, lat2).path
 
 
 def water_distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -186,8 +246,10 @@ def _grid_path(
         return r, c
 
     def centre(r: int, c: int) -> tuple[float, float]:
-        lat = mask.lat0 + (r0 + (r + 0.5) * factor) * mask.dlat
-        lon = mask.lon0 + (c0 + (c + 0.5) * factor) * mask.dlon
+        # the centre of the middle fine cell: a coarse centre with an even factor would sit on
+        # fine grid lines, where a leg can run along a coastline cell's edge
+        lat = mask.lat0 + (r0 + r * factor + factor // 2 + 0.5) * mask.dlat
+        lon = mask.lon0 + (c0 + c * factor + factor // 2 + 0.5) * mask.dlon
         return lon, lat
 
     start = _nearest_water(water, *cell_of(lon1, lat1))
@@ -301,7 +363,7 @@ def _string_pull(points: list[tuple[float, float]]) -> tuple[tuple[float, float]
             grace_a = ENDPOINT_GRACE_M if i == 0 else 0.0
             grace_b = ENDPOINT_GRACE_M if j == last else 0.0
             a, b = points[i], points[j]
-            if not _segment_land_fraction(a[0], a[1], b[0], b[1], grace_a, grace_b):
+            if not _leg_on_land(a[0], a[1], b[0], b[1], grace_a, grace_b):
                 break
             j -= 1
         out.append(points[j])

@@ -33,3 +33,9 @@ class ActiveCaseExists(Conflict):
     """The MMSI already has an active case (detail carries its id and reference)."""
 
     code = "active_case_exists"
+
+
+class CoordinationRefused(Conflict):
+    """The coordination step makes no sense now (see detail)."""
+
+    code = "coordination_refused"

@@ -1,4 +1,5 @@
-"""Tables: distress_case, case_event (the append-only timeline) and sar_region (SRR polygons)."""
+"""Tables: distress_case, case_event (the append-only timeline), case_coordination (who
+coordinates, append-only) and sar_region (SRR polygons)."""
 
 from __future__ import annotations
 
@@ -81,6 +82,10 @@ class DistressCase(Base):
     first_rcc_informed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     responsible_rcc: Mapped[str | None] = mapped_column(String(120))
     responsible_rcc_accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The RCC coordinating now (MSC.167(78) 6.7: the first RCC informed, until another accepts);
+    # case_coordination holds how it came to be.
+    coordinating_rcc: Mapped[str | None] = mapped_column(String(120))
+    coordinating_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     auto_widen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     description: Mapped[str | None] = mapped_column(Text)
     created_by_user_id: Mapped[int | None] = mapped_column(
@@ -107,6 +112,40 @@ class CaseEvent(Base):
     )
     kind: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+
+
+COORDINATION_KINDS = ("first_informed", "requested", "accepted", "declined", "transferred")
+
+
+class CaseCoordination(Base):
+    """One step of who coordinates a case: first RCC informed, a request to an RCC, its
+    acceptance or refusal, a transfer. Append-only (a trigger refuses UPDATE and DELETE)."""
+
+    __tablename__ = "case_coordination"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('first_informed','requested','accepted','declined','transferred')",
+            name="kind_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("distress_case.id", ondelete="RESTRICT"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(16))
+    rcc: Mapped[str] = mapped_column(String(120))
+    from_rcc: Mapped[str | None] = mapped_column(String(120))
+    actor: Mapped[str] = mapped_column(String(120))
+    actor_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL")
+    )
+    actor_organisation: Mapped[str | None] = mapped_column(String(120))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
 
 
 class SarRegion(Base):

@@ -78,6 +78,16 @@ async def events(session: AsyncSession, case_id: int) -> list[CaseEvent]:
     return list(rows)
 
 
+async def latest_event(session: AsyncSession, case_id: int, kind: str) -> CaseEvent | None:
+    """The newest event of one kind (e.g. the current on-scene coordinator designation)."""
+    return await session.scalar(
+        select(CaseEvent)
+        .where(CaseEvent.case_id == case_id, CaseEvent.kind == kind)
+        .order_by(CaseEvent.id.desc())
+        .limit(1)
+    )
+
+
 async def count_events(session: AsyncSession, case_id: int, kind: str) -> int:
     """How many events of one kind a case has (SITREP numbering)."""
     value: Any = await session.scalar(

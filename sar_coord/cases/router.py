@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, status
 
 from sar_coord.auth.deps import RCC, RCC_OR_AUDITOR, require_role
 from sar_coord.auth.service import Principal
-from sar_coord.cases import regions, repository, service
+from sar_coord.cases import coordination, regions, repository, service
 from sar_coord.cases.schemas import (
     CaseCreate,
     CaseEventRead,
     CaseRead,
     CaseStatus,
     CaseUpdate,
+    CoordinationAction,
+    CoordinationRead,
+    OscDesignation,
     PartnerReport,
     RccChange,
     SarRegionRead,
@@ -31,7 +34,7 @@ Admin = Annotated[Principal, Depends(require_role("admin"))]
 
 
 def _actor(principal: Principal) -> service.Actor:
-    return service.Actor(principal.username, principal.user_id)
+    return service.Actor(principal.username, principal.user_id, principal.organisation)
 
 
 async def _read(session: SessionDep, case_id: int) -> CaseRead:
@@ -96,6 +99,39 @@ async def record_rcc(
     """Record the first RCC informed or the responsible RCC's acceptance, with times."""
     await service.record_rcc(session, case_id=case_id, body=body, actor=_actor(principal))
     return await _read(session, case_id)
+
+
+@router.get("/{case_id}/coordination")
+async def get_coordination(case_id: int, _: Reader, session: SessionDep) -> CoordinationRead:
+    """Who coordinates the case now, the responsible RCC beside it, and the append-only history
+    (first RCC informed, requests, acceptances with who and when, refusals, transfers)."""
+    case, _lon, _lat = await service.get_case(session, case_id)
+    return await _coordination(session, case)
+
+
+async def _coordination(session: SessionDep, case: Any) -> CoordinationRead:
+    read = coordination.to_read(case, await coordination.history(session, case.id))
+    osc = await service.on_scene_coordinator(session, case.id)
+    return read.model_copy(update={"on_scene_coordinator": osc})
+
+
+@router.post("/{case_id}/coordination")
+async def coordinate(
+    case_id: int, body: CoordinationAction, principal: Rcc, session: SessionDep
+) -> CoordinationRead:
+    """Ask an RCC to take coordination, record its acceptance or refusal, or a transfer
+    (409 when the step makes no sense, e.g. accepting what one already coordinates)."""
+    case = await service.coordinate(session, case_id=case_id, body=body, actor=_actor(principal))
+    return await _coordination(session, case)
+
+
+@router.post("/{case_id}/osc")
+async def designate_osc(
+    case_id: int, body: OscDesignation, principal: Rcc, session: SessionDep
+) -> CoordinationRead:
+    """Designate a ship as on-scene coordinator (recorded in the timeline; the newest counts)."""
+    case = await service.designate_osc(session, case_id=case_id, body=body, actor=_actor(principal))
+    return await _coordination(session, case)
 
 
 @router.get("/{case_id}/events")

@@ -15,13 +15,14 @@ from sar_coord.core.schemas import (
     StrictModel,
 )
 
+Lat = Field(ge=-90, le=90, description="Latitude, degrees WGS 84")
+Lon = Field(ge=-180, le=180, description="Longitude, degrees WGS 84")
+
 CaseStatus = Literal[
     "open", "alerting", "assisting", "rescued", "disembarked", "closed", "cancelled", "false_alarm"
 ]
 CaseSource = Literal["rcc", "partner", "ais_sart", "ais_mob", "ais_epirb", "dsc"]
 BoatType = Literal["rubber", "wooden", "fishing", "sailing", "other"]
-Lat = Field(ge=-90, le=90, description="Latitude, degrees WGS 84")
-Lon = Field(ge=-180, le=180, description="Longitude, degrees WGS 84")
 
 
 class _CaseFacts(StrictModel):
@@ -56,6 +57,7 @@ class CaseCreate(_CaseFacts):
     first_rcc: str | None = Field(None, max_length=120, description="First RCC informed")
     first_rcc_informed_at: PastDatetime | None = None
     reported_by: str | None = Field(None, max_length=200)
+    auto_widen: bool = Field(False, description="Widen unanswered area alerts automatically")
 
 
 class PartnerReport(_CaseFacts):
@@ -75,6 +77,9 @@ class CaseUpdate(_CaseFacts):
 
     lat: float | None = Field(None, ge=-90, le=90, description="Latitude, degrees WGS 84")
     lon: float | None = Field(None, ge=-180, le=180, description="Longitude, degrees WGS 84")
+    auto_widen: bool | None = Field(
+        None, description="Widen an unanswered area alert automatically (escalation job)"
+    )
     datum_at: PastDatetime | None = None
     datum_uncertainty_nm: float | None = Field(None, gt=0, le=500)
 
@@ -92,6 +97,60 @@ class RccChange(StrictModel):
     role: Literal["first", "responsible"]
     rcc: str = Field(min_length=2, max_length=120)
     at: PastDatetime | None = Field(None, description="When informed / accepted; default now")
+
+
+class CoordinationAction(StrictModel):
+    """A coordination step: ask an RCC to take coordination, its acceptance or refusal, or a
+    transfer agreed with the receiving RCC (IMO MSC.167(78) 6.7, IAMSAR Vol. I)."""
+
+    action: Literal["request", "accept", "decline", "transfer"]
+    rcc: str = Field(min_length=2, max_length=120, description="The RCC asked / accepting / ...")
+    at: PastDatetime | None = Field(None, description="When it happened (UTC); default now")
+    note: str | None = Field(None, max_length=2000)
+
+
+class OscDesignation(StrictModel):
+    """The RCC designates a ship as on-scene coordinator (IAMSAR Vol. II/III)."""
+
+    mmsi: ReportedMmsi
+    name: str | None = Field(None, max_length=120, description="Ship's name, as the RCC has it")
+    note: str | None = Field(None, max_length=2000)
+
+
+class OnSceneCoordinator(ReadModel):
+    """The ship designated on-scene coordinator, who designated it and when (UTC)."""
+
+    mmsi: int
+    name: str | None
+    designated_by: str
+    designated_at: datetime
+
+
+class CoordinationStep(ReadModel):
+    """One step of the append-only coordination history."""
+
+    id: int
+    at: datetime
+    kind: Literal["first_informed", "requested", "accepted", "declined", "transferred"]
+    rcc: str
+    from_rcc: str | None
+    actor: str
+    actor_organisation: str | None
+    note: str | None
+
+
+class CoordinationRead(ReadModel):
+    """Who coordinates the case now, the responsible RCC beside it, and how it came to be."""
+
+    case_id: int
+    coordinating_rcc: str | None
+    coordinating_since: datetime | None
+    responsible_rcc: str | None = Field(description="RCC of the SAR region holding the datum")
+    responsible_rcc_accepted_at: datetime | None
+    differs: bool = Field(description="The responsible RCC is not (yet) the coordinating one")
+    pending_request: str | None = Field(description="RCC asked to coordinate, no answer yet")
+    on_scene_coordinator: OnSceneCoordinator | None = None
+    history: list[CoordinationStep]
 
 
 class PredictedDatum(ReadModel):
@@ -137,6 +196,11 @@ class CaseRead(ReadModel):
     responsible_rcc: str | None
     responsible_rcc_derived_at: datetime | None
     responsible_rcc_accepted_at: datetime | None
+    coordinating_rcc: str | None = Field(
+        description="RCC coordinating now: the first informed until another accepts"
+    )
+    coordinating_since: datetime | None
+    auto_widen: bool = Field(description="Unanswered area alerts are widened automatically")
     outside_all_regions: bool = Field(
         description="True when the datum lies in no loaded SAR region (no responsible RCC derived)"
     )

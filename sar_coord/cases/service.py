@@ -10,14 +10,14 @@ import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sar_coord.audit.service import append_entry
-from sar_coord.cases import regions, repository
+from sar_coord.cases import coordination, regions, repository
 from sar_coord.cases.drift import Drift, estimate_drift
 from sar_coord.cases.drift import predicted_datum as drift_predicted
 from sar_coord.cases.exceptions import ActiveCaseExists, BadTransition, CaseNotFound
@@ -26,6 +26,9 @@ from sar_coord.cases.schemas import (
     CaseCreate,
     CaseRead,
     CaseUpdate,
+    CoordinationAction,
+    OnSceneCoordinator,
+    OscDesignation,
     PartnerReport,
     PredictedDatum,
     RccChange,
@@ -47,7 +50,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 TERMINAL = frozenset({"closed", "cancelled", "false_alarm"})
 """A case in one of these has ended: its ships are stood down (by the alerts feature)."""
-REQUIRED_FIELDS = frozenset({"datum_uncertainty_nm", "datum_at"})
+REQUIRED_FIELDS = frozenset({"datum_uncertainty_nm", "datum_at", "auto_widen"})
 FACT_FIELDS = (
     "persons_on_board",
     "boat_type",
@@ -73,6 +76,7 @@ class Actor:
 
     name: str
     user_id: int | None = None
+    organisation: str | None = None
 
 
 def new_reference(now: datetime) -> str:
@@ -115,12 +119,20 @@ async def _derive_responsible_rcc(
     name = region.rcc_name if region is not None else None
     if name == case.responsible_rcc and case.responsible_rcc_derived_at is not None:
         return
-    if case.responsible_rcc_accepted_at is not None:
-        return  # an RCC has accepted coordination: a moved datum does not hand it over silently
+    # The responsible RCC follows the datum; who coordinates changes only by an acceptance or a
+    # transfer (cases.coordination), never silently because the boat drifted.
     case.responsible_rcc = name
     case.responsible_rcc_derived_at = utcnow()
+    case.responsible_rcc_accepted_at = (
+        case.coordinating_since if name is not None and name == case.coordinating_rcc else None
+    )
     await session.flush()
-    data: dict[str, Any] = {"responsible_rcc": name, "lat": lat, "lon": lon}
+    data: dict[str, Any] = {
+        "responsible_rcc": name,
+        "coordinating_rcc": case.coordinating_rcc,
+        "lat": lat,
+        "lon": lon,
+    }
     if region is None:
         data["note"] = "datum is outside every loaded SAR region"
     else:
@@ -165,6 +177,10 @@ async def insert_case(
         {"source": source, "lat": lat, "lon": lon, "datum_at": datum_at.isoformat(), **created},
     )
     if case.first_rcc:
+        assert case.first_rcc_informed_at is not None
+        await _step(
+            session, case, actor, "first_informed", case.first_rcc, case.first_rcc_informed_at
+        )
         await add_event(
             session,
             case.id,
@@ -173,6 +189,47 @@ async def insert_case(
             {"rcc": case.first_rcc, "at": case.first_rcc_informed_at},
         )
     await _derive_responsible_rcc(session, case, lon, lat, actor)
+    return case
+
+
+async def _step(
+    session: AsyncSession,
+    case: DistressCase,
+    actor: Actor,
+    kind: str,
+    rcc: str,
+    at: datetime,
+    note: str | None = None,
+) -> None:
+    await coordination.append_step(
+        session, case, kind=kind, rcc=rcc, at=at.astimezone(UTC), actor_name=actor.name,
+        actor_user_id=actor.user_id, actor_organisation=actor.organisation, note=note,
+    )  # fmt: skip
+
+
+async def coordinate(
+    session: AsyncSession, *, case_id: int, body: CoordinationAction, actor: Actor
+) -> DistressCase:
+    """Record a coordination step (request, accept, decline, transfer) and its timeline event."""
+    case, _, _ = await get_case(session, case_id, for_update=True)
+    kind = coordination.check_action(case, body)
+    at = (body.at or utcnow()).astimezone(UTC)
+    before = case.coordinating_rcc
+    await _step(session, case, actor, kind, body.rcc, at, body.note)
+    await add_event(
+        session,
+        case.id,
+        actor,
+        f"coordination_{kind}",
+        {
+            "rcc": body.rcc,
+            "at": at,
+            "coordinating_before": before,
+            "coordinating_rcc": case.coordinating_rcc,
+            "responsible_rcc": case.responsible_rcc,
+            "note": body.note,
+        },
+    )
     return case
 
 
@@ -221,6 +278,11 @@ async def event_row(session: AsyncSession, event_id: int) -> Mapping[str, Any] |
     return await repository.event_row(session, event_id)
 
 
+async def timeline(session: AsyncSession, case_id: int) -> list[CaseEvent]:
+    """A case's events, oldest first."""
+    return await repository.events(session, case_id)
+
+
 async def count_events(session: AsyncSession, case_id: int, kind: str) -> int:
     """How many events of this kind the case's timeline holds."""
     return await repository.count_events(session, case_id, kind)
@@ -246,7 +308,7 @@ async def update_case(
     case, lon, lat = await get_case(session, case_id, for_update=True)
     given = body.model_dump(exclude_unset=True)
     changes: dict[str, Any] = {}
-    for name in (*FACT_FIELDS, "datum_uncertainty_nm", "datum_at"):
+    for name in (*FACT_FIELDS, "datum_uncertainty_nm", "datum_at", "auto_widen"):
         if name in REQUIRED_FIELDS and given.get(name) is None:
             continue  # these can change, never be erased
         if name in given and getattr(case, name) != given[name]:
@@ -325,13 +387,16 @@ async def record_rcc(
 ) -> DistressCase:
     """Record the first RCC informed, or the responsible RCC accepting coordination, with times."""
     case, _, _ = await get_case(session, case_id, for_update=True)
-    at = body.at or utcnow()
+    at = (body.at or utcnow()).astimezone(UTC)
     if body.role == "first":
         case.first_rcc, case.first_rcc_informed_at = body.rcc, at
         kind = "first_rcc_informed"
+        await _step(session, case, actor, "first_informed", body.rcc, at)
     else:
         case.responsible_rcc, case.responsible_rcc_accepted_at = body.rcc, at
         kind = "responsible_rcc_accepted"
+        if case.coordinating_rcc != body.rcc:
+            await _step(session, case, actor, "accepted", body.rcc, at)
     case.updated_at = utcnow()
     await session.flush()
     await add_event(session, case.id, actor, kind, {"rcc": body.rcc, "at": at.isoformat()})
@@ -346,6 +411,34 @@ async def ended_cases(session: AsyncSession, case_ids: list[int]) -> dict[int, s
     """
     found = await repository.statuses(session, case_ids)
     return {case_id: st for case_id, st in found.items() if st in TERMINAL}
+
+
+async def designate_osc(
+    session: AsyncSession, *, case_id: int, body: OscDesignation, actor: Actor
+) -> DistressCase:
+    """Designate a ship as on-scene coordinator; recorded in the timeline (the newest counts)."""
+    case, _, _ = await get_case(session, case_id, for_update=True)
+    await add_event(
+        session,
+        case.id,
+        actor,
+        "osc_designated",
+        {"mmsi": body.mmsi, "name": body.name, "note": body.note, "by": actor.organisation},
+    )
+    return case
+
+
+async def on_scene_coordinator(session: AsyncSession, case_id: int) -> OnSceneCoordinator | None:
+    """The ship last designated on-scene coordinator, or None."""
+    event = await repository.latest_event(session, case_id, "osc_designated")
+    if event is None:
+        return None
+    return OnSceneCoordinator(
+        mmsi=int(event.data["mmsi"]),
+        name=event.data.get("name"),
+        designated_by=event.actor,
+        designated_at=event.at,
+    )
 
 
 def case_drift(case: DistressCase) -> Drift:
@@ -409,3 +502,13 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     return value
+
+
+def coordination_label(case: DistressCase, *, unknown: str = "NOT YET DETERMINED") -> str:
+    """Coordinating RCC for a text, with the responsible RCC beside it when they differ."""
+    return coordination.label(case, unknown=unknown)
+
+
+def coordination_summary(case: DistressCase) -> dict[str, Any]:
+    """Coordinating and responsible RCC as plain data (alerts, live events)."""
+    return coordination.summary(case)

@@ -7,13 +7,15 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
+from fastapi.responses import JSONResponse
 
 from sar_coord.auth.deps import RCC, RCC_OR_AUDITOR, require_role
 from sar_coord.auth.service import Principal
 from sar_coord.core.config import get_settings
 from sar_coord.core.deps import SessionDep
+from sar_coord.core.errors import InvalidInput
 from sar_coord.core.time import utcnow
-from sar_coord.vessels import repository, service
+from sar_coord.vessels import repository, service, track
 from sar_coord.vessels.schemas import (
     VesselClass,
     VesselLatestRead,
@@ -92,6 +94,32 @@ async def list_vessels(
         session, registered_only=registered, limit=limit, offset=offset
     )
     return [service.to_read(v) for v in rows]
+
+
+@router.get("/{mmsi}/track")
+async def vessel_track(
+    mmsi: int,
+    _: Reader,
+    session: SessionDep,
+    from_at: Annotated[
+        datetime | None, Query(alias="from", description="UTC; default to-24h")
+    ] = None,
+    to_at: Annotated[datetime | None, Query(alias="to", description="UTC; default now")] = None,
+    zoom: Annotated[
+        float | None, Query(ge=0, le=24, description="Simplify for this map zoom")
+    ] = None,
+    tolerance_deg: Annotated[
+        float | None, Query(ge=0, le=1, description="Simplify, degrees")
+    ] = None,
+) -> JSONResponse:
+    """The vessel's track (GeoJSON Feature, vertex times in properties.times) over at most
+    7 days, simplified for `zoom` (about one pixel) or by `tolerance_deg`; none by default."""
+    if zoom is not None and tolerance_deg is not None:
+        raise InvalidInput("give zoom or tolerance_deg, not both")
+    start, end = track.time_range(from_at, to_at, now=utcnow())
+    tol = track.tolerance_for_zoom(zoom) if zoom is not None else (tolerance_deg or 0.0)
+    found = await track.get_track(session, mmsi=mmsi, from_at=start, to_at=end, tolerance_deg=tol)
+    return JSONResponse(track.to_geojson(found), media_type="application/geo+json")
 
 
 @router.get("/{mmsi}")

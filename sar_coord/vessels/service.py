@@ -7,14 +7,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from geoalchemy2 import Geometry
+from sqlalchemy import cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sar_coord.core.ais import is_nine_digit
 from sar_coord.core.errors import InvalidInput, NotFound
 from sar_coord.core.time import utcnow
 from sar_coord.vessels import queries, repository
-from sar_coord.vessels.models import Vessel
+from sar_coord.vessels.models import Vessel, VesselLatest
 from sar_coord.vessels.repository import effective_class
 from sar_coord.vessels.schemas import VesselLatestRead, VesselRead, VesselRegistryWrite
 
@@ -200,3 +201,22 @@ async def registered_among(session: AsyncSession, mmsis: Sequence[int]) -> set[i
 async def changed_since(session: AsyncSession, since: datetime) -> list[Any]:
     """Latest positions updated after `since` (UTC), oldest change first (the fleet feed)."""
     return await queries.changed_since(session, since)
+
+
+async def latest_reports(session: AsyncSession, *, mmsis: list[int]) -> list[Any]:
+    """Latest report rows (mmsi, lon, lat, reported_at, sog_kn, cog_deg, nav_status) of the given
+    vessels that have a position; WGS 84, knots, degrees true, UTC."""
+    if not mmsis:
+        return []
+    rows = await session.execute(
+        select(
+            VesselLatest.mmsi,
+            func.ST_X(cast(VesselLatest.position, Geometry)).label("lon"),
+            func.ST_Y(cast(VesselLatest.position, Geometry)).label("lat"),
+            VesselLatest.reported_at,
+            VesselLatest.sog_kn,
+            VesselLatest.cog_deg,
+            VesselLatest.nav_status,
+        ).where(VesselLatest.mmsi.in_(sorted(set(mmsis))))
+    )
+    return list(rows.all())

@@ -119,8 +119,8 @@ async def test_surpic_and_mayday_relay_texts(
     assert "SURPIC SAR-" in surpic.text and "3400.0N 02500.0E" in surpic.text
     assert "241900001" in surpic.text
     mayday = await client.get(f"/api/v1/cases/{case_id}/mayday-relay", headers=rcc)
-    assert mayday.text.startswith("MAYDAY RELAY MAYDAY RELAY MAYDAY RELAY")
-    assert "BLUE WOODEN BOAT WITH 60 PERSONS" in mayday.text
+    assert "\nMAYDAY RELAY MAYDAY RELAY MAYDAY RELAY\n" in mayday.text
+    assert "BLUE WOODEN BOAT" in mayday.text and "60 PERSONS ON BOARD" in mayday.text
     assert "ENGINE NOT WORKING" in mayday.text and "REPORT TO JRCC Test" in mayday.text
 
 
@@ -129,10 +129,10 @@ async def test_sitreps_are_numbered_per_case_and_recorded(
 ) -> None:
     rcc = users["rcc"]["headers"]
     draft = await client.get(f"/api/v1/cases/{case_id}/sitrep", headers=rcc)
-    assert "SITREP DRAFT" in draft.text and "A. IDENTITY OF CASUALTY" in draft.text
+    assert "SAR SITREP (DRAFT" in draft.text and "A. IDENTITY OF CASUALTY" in draft.text
     first = await client.post(f"/api/v1/cases/{case_id}/sitrep", headers=rcc)
     second = await client.post(f"/api/v1/cases/{case_id}/sitrep", headers=rcc)
-    assert first.text.startswith("SITREP 1 ") and second.text.startswith("SITREP 2 ")
+    assert "\nSAR SITREP (1) " in first.text and "\nSAR SITREP (2) " in second.text
     for letter in "ABCDEF":
         assert f"\n{letter}. " in second.text
     assert "D. NUMBER OF PERSONS: 60" in second.text

@@ -26,6 +26,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/vessels/latest"): {A, D, R},
     ("GET", "/api/v1/vessels"): {A, D, R},
     ("GET", "/api/v1/vessels/{mmsi}"): {A, D, R},
+    ("GET", "/api/v1/vessels/{mmsi}/track"): {A, D, R},
     ("PUT", "/api/v1/vessels/{mmsi}"): {D, R},
     ("DELETE", "/api/v1/vessels/{mmsi}"): {D, R},
     # cases and matching
@@ -36,6 +37,9 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("PATCH", "/api/v1/cases/{case_id}"): {D, R},
     ("POST", "/api/v1/cases/{case_id}/status"): {D, R},
     ("POST", "/api/v1/cases/{case_id}/rcc"): {D, R},
+    ("GET", "/api/v1/cases/{case_id}/coordination"): {A, D, R},
+    ("POST", "/api/v1/cases/{case_id}/coordination"): {D, R},
+    ("POST", "/api/v1/cases/{case_id}/osc"): {D, R},
     ("GET", "/api/v1/cases/{case_id}/events"): {A, D, R},
     ("POST", "/api/v1/cases/{case_id}/search-plans"): {D, R},
     ("GET", "/api/v1/cases/{case_id}/search-plans"): {A, D, R},

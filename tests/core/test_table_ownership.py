@@ -29,6 +29,7 @@ OWNERS: dict[str, str] = {
     "vessel_position": "sar_coord.vessels",
     "distress_case": "sar_coord.cases",
     "case_event": "sar_coord.cases",
+    "case_coordination": "sar_coord.cases",
     "sar_region": "sar_coord.cases",
     "place_of_safety": "sar_coord.places",
     "place_designation": "sar_coord.places",

@@ -233,6 +233,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/vessels/{mmsi}/track": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Vessel Track
+         * @description The vessel's track (GeoJSON Feature, vertex times in properties.times) over at most
+         *     7 days, simplified for `zoom` (about one pixel) or by `tolerance_deg`; none by default.
+         */
+        get: operations["vessel_track_api_v1_vessels__mmsi__track_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/vessels/{mmsi}": {
         parameters: {
             query?: never;
@@ -369,6 +390,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{case_id}/coordination": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Coordination
+         * @description Who coordinates the case now, the responsible RCC beside it, and the append-only history
+         *     (first RCC informed, requests, acceptances with who and when, refusals, transfers).
+         */
+        get: operations["get_coordination_api_v1_cases__case_id__coordination_get"];
+        put?: never;
+        /**
+         * Coordinate
+         * @description Ask an RCC to take coordination, record its acceptance or refusal, or a transfer
+         *     (409 when the step makes no sense, e.g. accepting what one already coordinates).
+         */
+        post: operations["coordinate_api_v1_cases__case_id__coordination_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{case_id}/osc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Designate Osc
+         * @description Designate a ship as on-scene coordinator (recorded in the timeline; the newest counts).
+         */
+        post: operations["designate_osc_api_v1_cases__case_id__osc_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{case_id}/events": {
         parameters: {
             query?: never;
@@ -466,7 +533,8 @@ export interface paths {
         };
         /**
          * Get Alert
-         * @description An alert with every recipient and its reachability (rcc_operator, auditor, admin).
+         * @description An alert with every recipient: reachability at send time, and now delivered, accepted
+         *     with ETA, declined with reason, or no answer for N minutes (rcc_operator, auditor, admin).
          */
         get: operations["get_alert_api_v1_alerts__alert_id__get"];
         put?: never;
@@ -516,7 +584,8 @@ export interface paths {
         put?: never;
         /**
          * Sitrep Issue
-         * @description Issue the case's next SITREP (numbered 1, 2, ... per case, recorded as a case event).
+         * @description Issue the case's next SITREP (numbered 1, 2, ... per case); the text is stored in the
+         *     case's timeline.
          */
         post: operations["sitrep_issue_api_v1_cases__case_id__sitrep_post"];
         delete?: never;
@@ -534,7 +603,8 @@ export interface paths {
         };
         /**
          * Mayday Relay
-         * @description MAYDAY RELAY text for GMDSS broadcast to ships that are not on this system.
+         * @description MAYDAY RELAY for GMDSS voice to ships not on this system: relaying station's name, call
+         *     sign and MMSI from settings (ALERTS_RELAY_*), the channel to use (vhf16, mf2182, dsc).
          */
         get: operations["mayday_relay_api_v1_cases__case_id__mayday_relay_get"];
         put?: never;
@@ -1388,7 +1458,10 @@ export interface components {
             lat: number;
             /** Lon */
             lon: number;
-            /** Course To Deg */
+            /**
+             * Course To Deg
+             * @description Straight bearing to the intercept point, degrees true (may cross land: steer course_to_steer_deg)
+             */
             course_to_deg: number;
             /** Course Change Deg */
             course_change_deg: number | null;
@@ -1404,6 +1477,18 @@ export interface components {
             };
             /** Reasons */
             reasons: string[];
+            /**
+             * Course To Steer Deg
+             * @description Initial course of the route's first leg, degrees true
+             */
+            course_to_steer_deg: number | null;
+            /**
+             * Route Nm
+             * @description Length of the route over water, nm
+             */
+            route_nm: number;
+            /** @description Over-water route from the dead-reckoned position to the intercept point */
+            route: components["schemas"]["RouteLine"];
         };
         /**
          * CandidatesRead
@@ -1531,6 +1616,12 @@ export interface components {
             first_rcc_informed_at?: string | null;
             /** Reported By */
             reported_by?: string | null;
+            /**
+             * Auto Widen
+             * @description Widen unanswered area alerts automatically
+             * @default false
+             */
+            auto_widen?: boolean;
         };
         /**
          * CaseEventRead
@@ -1630,6 +1721,18 @@ export interface components {
             /** Responsible Rcc Accepted At */
             responsible_rcc_accepted_at: string | null;
             /**
+             * Coordinating Rcc
+             * @description RCC coordinating now: the first informed until another accepts
+             */
+            coordinating_rcc: string | null;
+            /** Coordinating Since */
+            coordinating_since: string | null;
+            /**
+             * Auto Widen
+             * @description Unanswered area alerts are widened automatically
+             */
+            auto_widen: boolean;
+            /**
              * Outside All Regions
              * @description True when the datum lies in no loaded SAR region (no responsible RCC derived)
              */
@@ -1715,6 +1818,11 @@ export interface components {
              * @description Longitude, degrees WGS 84
              */
             lon?: number | null;
+            /**
+             * Auto Widen
+             * @description Widen an unanswered area alert automatically (escalation job)
+             */
+            auto_widen?: boolean | null;
             /** Datum At */
             datum_at?: string | null;
             /** Datum Uncertainty Nm */
@@ -1775,6 +1883,90 @@ export interface components {
             second_root: string;
             /** Path */
             path: string[];
+        };
+        /**
+         * CoordinationAction
+         * @description A coordination step: ask an RCC to take coordination, its acceptance or refusal, or a
+         *     transfer agreed with the receiving RCC (IMO MSC.167(78) 6.7, IAMSAR Vol. I).
+         */
+        CoordinationAction: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "request" | "accept" | "decline" | "transfer";
+            /**
+             * Rcc
+             * @description The RCC asked / accepting / ...
+             */
+            rcc: string;
+            /**
+             * At
+             * @description When it happened (UTC); default now
+             */
+            at?: string | null;
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * CoordinationRead
+         * @description Who coordinates the case now, the responsible RCC beside it, and how it came to be.
+         */
+        CoordinationRead: {
+            /** Case Id */
+            case_id: number;
+            /** Coordinating Rcc */
+            coordinating_rcc: string | null;
+            /** Coordinating Since */
+            coordinating_since: string | null;
+            /**
+             * Responsible Rcc
+             * @description RCC of the SAR region holding the datum
+             */
+            responsible_rcc: string | null;
+            /** Responsible Rcc Accepted At */
+            responsible_rcc_accepted_at: string | null;
+            /**
+             * Differs
+             * @description The responsible RCC is not (yet) the coordinating one
+             */
+            differs: boolean;
+            /**
+             * Pending Request
+             * @description RCC asked to coordinate, no answer yet
+             */
+            pending_request: string | null;
+            on_scene_coordinator?: components["schemas"]["OnSceneCoordinator"] | null;
+            /** History */
+            history: components["schemas"]["CoordinationStep"][];
+        };
+        /**
+         * CoordinationStep
+         * @description One step of the append-only coordination history.
+         */
+        CoordinationStep: {
+            /** Id */
+            id: number;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "first_informed" | "requested" | "accepted" | "declined" | "transferred";
+            /** Rcc */
+            rcc: string;
+            /** From Rcc */
+            from_rcc: string | null;
+            /** Actor */
+            actor: string;
+            /** Actor Organisation */
+            actor_organisation: string | null;
+            /** Note */
+            note: string | null;
         };
         /**
          * DeclineAnswer
@@ -2208,6 +2400,41 @@ export interface components {
             at?: string | null;
         };
         /**
+         * OnSceneCoordinator
+         * @description The ship designated on-scene coordinator, who designated it and when (UTC).
+         */
+        OnSceneCoordinator: {
+            /** Mmsi */
+            mmsi: number;
+            /** Name */
+            name: string | null;
+            /** Designated By */
+            designated_by: string;
+            /**
+             * Designated At
+             * Format: date-time
+             */
+            designated_at: string;
+        };
+        /**
+         * OscDesignation
+         * @description The RCC designates a ship as on-scene coordinator (IAMSAR Vol. II/III).
+         */
+        OscDesignation: {
+            /**
+             * Mmsi
+             * @description MMSI as reported
+             */
+            mmsi: number;
+            /**
+             * Name
+             * @description Ship's name, as the RCC has it
+             */
+            name?: string | null;
+            /** Note */
+            note?: string | null;
+        };
+        /**
          * PartnerReport
          * @description A boat in distress reported by a partner (phone hotline, NGO, aircraft, passing ship).
          */
@@ -2415,6 +2642,58 @@ export interface components {
              * Format: date-time
              */
             resolved_at: string;
+            /** @description Delivery and answer, as of now */
+            answer?: components["schemas"]["RecipientState"] | null;
+        };
+        /**
+         * RecipientState
+         * @description Where a ship stands with an alert: not reachable, sent (not yet acknowledged by its
+         *     client), delivered, accepted (with ETA), declined (with reason), on scene, rescued.
+         */
+        RecipientState: {
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "not_reachable" | "sent" | "delivered" | "accepted" | "declined" | "on_scene" | "rescued";
+            /**
+             * Delivered
+             * @description The ship's client acknowledged the alert
+             */
+            delivered: boolean;
+            /**
+             * Acked At
+             * @description The ship's last acknowledgement (UTC)
+             */
+            acked_at: string | null;
+            /** Answered At */
+            answered_at: string | null;
+            /**
+             * Eta
+             * @description ETA on scene given with an acceptance (UTC)
+             */
+            eta: string | null;
+            /** Decline Reason */
+            decline_reason: string | null;
+            /** Decline Note */
+            decline_note: string | null;
+            /**
+             * No Answer Min
+             * @description Minutes since the alert was issued without an answer (None once answered)
+             */
+            no_answer_min: number | null;
+            /**
+             * Nearest
+             * @description Nearest recipient the alert reached (first responder)
+             * @default false
+             */
+            nearest?: boolean;
+            /**
+             * First To Accept
+             * @description The first ship to accept this alert
+             * @default false
+             */
+            first_to_accept?: boolean;
         };
         /**
          * ReevaluationCreate
@@ -2608,6 +2887,23 @@ export interface components {
             deceased?: number;
         };
         /**
+         * RouteLine
+         * @description A GeoJSON LineString, [lon, lat] pairs in WGS 84.
+         */
+        RouteLine: {
+            /**
+             * Type
+             * @default LineString
+             * @constant
+             */
+            type?: "LineString";
+            /** Coordinates */
+            coordinates: [
+                number,
+                number
+            ][];
+        };
+        /**
          * RuleResultRead
          * @description One rule's outcome.
          */
@@ -2772,6 +3068,40 @@ export interface components {
             progress?: {
                 [key: string]: unknown;
             }[] | null;
+        };
+        /**
+         * SitrepCreate
+         * @description The RCC's own lines of a SITREP; everything else comes from the case and its timeline.
+         */
+        SitrepCreate: {
+            /**
+             * Form
+             * @default short
+             * @enum {string}
+             */
+            form?: "short" | "full";
+            /**
+             * To
+             * @description Addressees (default: the RCCs concerned)
+             */
+            to?: string[];
+            /**
+             * Priority
+             * @description Default: DISTRESS while the case is active, URGENCY after
+             */
+            priority?: ("DISTRESS" | "URGENCY") | null;
+            /** Coordinating Instructions */
+            coordinating_instructions?: string | null;
+            /** Future Plans */
+            future_plans?: string | null;
+            /** Additional */
+            additional?: string | null;
+            /**
+             * Final
+             * @description The last SITREP of the case (N: concluded)
+             * @default false
+             */
+            final?: boolean;
         };
         /**
          * StatusChange
@@ -3647,6 +3977,55 @@ export interface operations {
             };
         };
     };
+    vessel_track_api_v1_vessels__mmsi__track_get: {
+        parameters: {
+            query?: {
+                /** @description UTC; default to-24h */
+                from?: string | null;
+                /** @description UTC; default now */
+                to?: string | null;
+                /** @description Simplify for this map zoom */
+                zoom?: number | null;
+                /** @description Simplify, degrees */
+                tolerance_deg?: number | null;
+            };
+            header?: never;
+            path: {
+                mmsi: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any failure (401, 403, 404, 409, 429, 500, 503...) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_vessel_api_v1_vessels__mmsi__get: {
         parameters: {
             query?: never;
@@ -4066,6 +4445,134 @@ export interface operations {
             };
         };
     };
+    get_coordination_api_v1_cases__case_id__coordination_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoordinationRead"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any failure (401, 403, 404, 409, 429, 500, 503...) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    coordinate_api_v1_cases__case_id__coordination_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CoordinationAction"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoordinationRead"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any failure (401, 403, 404, 409, 429, 500, 503...) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    designate_osc_api_v1_cases__case_id__osc_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OscDesignation"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoordinationRead"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any failure (401, 403, 404, 409, 429, 500, 503...) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     case_events_api_v1_cases__case_id__events_get: {
         parameters: {
             query?: never;
@@ -4436,7 +4943,9 @@ export interface operations {
     };
     sitrep_draft_api_v1_cases__case_id__sitrep_get: {
         parameters: {
-            query?: never;
+            query?: {
+                form?: "short" | "full";
+            };
             header?: never;
             path: {
                 case_id: number;
@@ -4483,7 +4992,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SitrepCreate"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -4516,7 +5029,11 @@ export interface operations {
     };
     mayday_relay_api_v1_cases__case_id__mayday_relay_get: {
         parameters: {
-            query?: never;
+            query?: {
+                channel?: "vhf16" | "mf2182" | "dsc";
+                /** @description A coast station */
+                addressee?: string | null;
+            };
             header?: never;
             path: {
                 case_id: number;
