@@ -141,6 +141,25 @@ async def _derive_responsible_rcc(
     await add_event(session, case.id, actor, "responsible_rcc_derived", data)
 
 
+REFERENCE_TRIES = 5
+
+
+async def _store_with_fresh_reference(
+    session: AsyncSession, case: DistressCase, now: datetime
+) -> None:
+    """Flush a new case; a reference drawn twice (24 random bits a day) is drawn again."""
+    for attempt in range(REFERENCE_TRIES):
+        try:
+            async with session.begin_nested():
+                session.add(case)
+                await session.flush()
+            return
+        except IntegrityError as exc:
+            if "reference" not in str(exc.orig) or attempt == REFERENCE_TRIES - 1:
+                raise
+            case.reference = new_reference(now)
+
+
 async def insert_case(
     session: AsyncSession,
     *,
@@ -166,8 +185,7 @@ async def insert_case(
     )
     if case.first_rcc and case.first_rcc_informed_at is None:
         case.first_rcc_informed_at = now
-    session.add(case)
-    await session.flush()
+    await _store_with_fresh_reference(session, case, now)
     created = {k: v for k, v in fields.items() if v is not None}
     await add_event(
         session,
